@@ -1,0 +1,16 @@
+//! Keel's pure domain: values that cannot be built invalid, the rules about
+//! who may do what, and the records the rest of the system passes around.
+//!
+//! Nothing here performs IO. Constructors return a [`FieldError`] naming the
+//! offending field so the HTTP layer can report it without guessing.
+
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod role;
+pub mod task;
+pub mod time;
+pub mod values;
+
+pub use error::{FieldError, ValidationErrors};
+pub use role::{Permission, Role};
