@@ -1,0 +1,37 @@
+//! Workspaces: create, list the caller's, read and rename one.
+
+use crate::request::ListParams;
+use crate::{ClientError, KeelClient};
+use keel_api_types::{NewWorkspace, Page, Workspace, WorkspacePatch};
+
+impl KeelClient {
+    /// `POST /api/v1/workspaces`: the caller becomes its `owner`.
+    pub async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace, ClientError> {
+        self.post(&["api", "v1", "workspaces"], new).await
+    }
+
+    /// `GET /api/v1/workspaces`: the workspaces the caller belongs to.
+    pub async fn list_workspaces(&self, page: &ListParams) -> Result<Page<Workspace>, ClientError> {
+        let mut query = Vec::new();
+        page.push_query(&mut query);
+        self.get(&["api", "v1", "workspaces"], &query).await
+    }
+
+    /// `GET /api/v1/workspaces/{ws}`.
+    pub async fn get_workspace(&self, ws: &str) -> Result<Workspace, ClientError> {
+        self.get(&["api", "v1", "workspaces", ws], &Vec::new())
+            .await
+    }
+
+    /// `PATCH /api/v1/workspaces/{ws}`, with `If-Match` when `if_version`
+    /// is given (a stale version → 412, nothing changed).
+    pub async fn update_workspace(
+        &self,
+        ws: &str,
+        patch: &WorkspacePatch,
+        if_version: Option<i64>,
+    ) -> Result<Workspace, ClientError> {
+        self.patch(&["api", "v1", "workspaces", ws], patch, if_version)
+            .await
+    }
+}
