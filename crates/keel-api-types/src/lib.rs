@@ -1,1 +1,16 @@
-//! placeholder
+//! Wire types of the Keel JSON API (`/api/v1`), shared by the server, the
+//! typed client and the CLI. Field names here are the public contract of
+//! `shared/API.md`: renaming one is a breaking change.
+//!
+//! Request bodies deny unknown fields, so a typo is an error rather than a
+//! silently ignored value.
+
+pub mod accounts;
+pub mod common;
+pub mod tasks;
+pub mod workspaces;
+
+pub use accounts::*;
+pub use common::*;
+pub use tasks::*;
+pub use workspaces::*;

@@ -46,7 +46,7 @@ pub struct WorkspaceAccess {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Membership {
     pub workspace_id: String,
-    pub user: User,
+    pub user: PersonRef,
     pub role: Role,
     pub active: bool,
     pub created_at: String,

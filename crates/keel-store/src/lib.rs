@@ -1,1 +1,162 @@
-//! placeholder
+//! One `Store` over SQLite or PostgreSQL.
+//!
+//! Every query is written once in the SQL subset both databases accept (`$N`
+//! placeholders, `RETURNING`, `ON CONFLICT`); the [`on_db!`] macro expands the
+//! same query text once per concrete pool, so there are no per-backend copies
+//! to drift apart. What must differ lives in [`dialect`].
+//!
+//! SQLite gets one writer connection and a pool of readers: writes queue in
+//! the pool instead of failing with "database is locked", and readers never
+//! wait for writers (WAL).
+
+#[macro_use]
+mod db;
+pub mod dialect;
+mod error;
+mod migrate;
+pub mod repo;
+
+pub use db::{Db, Tx};
+pub use error::{StoreError, StoreResult};
+pub use migrate::MIGRATIONS;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{PgPool, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub(crate) enum Pools {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The handle to the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pools: Pools,
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Reader connections for SQLite, total connections for PostgreSQL.
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 16 }
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) the SQLite database file at `path`.
+    pub async fn open_sqlite(path: &Path, options: &StoreOptions) -> StoreResult<Store> {
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL in WAL mode: a committed transaction survives a killed
+            // process (the WAL is written before commit returns); only an OS
+            // crash or power loss can lose the last commits.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(Store {
+            pools: Pools::Sqlite { read, write },
+        })
+    }
+
+    /// Connects to PostgreSQL.
+    pub async fn open_postgres(url: &str, options: &StoreOptions) -> StoreResult<Store> {
+        let opts = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(2))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            pools: Pools::Postgres(pool),
+        })
+    }
+
+    /// Opens the database named by a URL: `postgres://…`, `sqlite://PATH` or
+    /// a plain file path.
+    pub async fn open(url: &str, options: &StoreOptions) -> StoreResult<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(url, options).await
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            Self::open_sqlite(Path::new(path), options).await
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations. Safe to call from several instances at
+    /// once: PostgreSQL serialises them with an advisory lock.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrate::run(self).await
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A read handle for the repository functions.
+    pub fn db(&self) -> Db<'_> {
+        Db::Pool(self)
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_db!(self.db(), c => sqlx::query("SELECT 1").execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for in-flight queries.
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The two ways to reach the database — the pool, or an open transaction —
+//! and the macro that runs one query text on whichever backend is in use.
+
+use crate::{Pools, Store, StoreResult};
+
+/// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// A handle for repository functions that reads and writes inside this
+    /// transaction.
+    pub fn db(&mut self) -> Db<'_> {
+        Db::Tx(self)
+    }
+}
+
+/// Where a repository function runs its queries.
+pub enum Db<'a> {
+    /// Straight on the pool (readers on SQLite).
+    Pool(&'a Store),
+    /// Inside a transaction.
+    Tx(&'a mut Tx),
+}
+
+impl Db<'_> {
+    /// Reborrows, so one handle serves several queries in a row.
+    pub fn re(&mut self) -> Db<'_> {
+        match self {
+            Db::Pool(store) => Db::Pool(store),
+            Db::Tx(tx) => Db::Tx(tx),
+        }
+    }
+
+    pub(crate) fn backend(&self) -> crate::Backend {
+        match self {
+            Db::Pool(store) => store.backend(),
+            Db::Tx(Tx::Sqlite(_)) => crate::Backend::Sqlite,
+            Db::Tx(Tx::Postgres(_)) => crate::Backend::Postgres,
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to the right executor for `$db`. The body is
+/// written once and compiled once per backend.
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Pool(store) => match &store.pools {
+                $crate::Pools::Sqlite { read, .. } => {
+                    let $c = read;
+                    $body
+                }
+                $crate::Pools::Postgres(pool) => {
+                    let $c = pool;
+                    $body
+                }
+            },
+            $crate::db::Db::Tx(tx) => match tx {
+                $crate::db::Tx::Sqlite(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+                $crate::db::Tx::Postgres(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+            },
+        }
+    };
+}
+
+// Keeps `Pools` reachable from the macro expansion in every module.
+#[allow(dead_code)]
+fn _uses(_: &Pools) {}

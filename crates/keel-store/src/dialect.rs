@@ -1,0 +1,43 @@
+//! The few places where SQLite and PostgreSQL need different SQL, side by
+//! side so the difference is visible in one file.
+
+use crate::Backend;
+
+/// Suffix that locks the selected rows of table alias `t` until the
+/// transaction ends. PostgreSQL cannot lock the nullable side of an outer
+/// join, hence `OF t`. SQLite has one writer at a time, so it needs none.
+pub fn for_update_of_t(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE OF t",
+    }
+}
+
+/// Case-insensitive substring match against `$n`.
+pub fn contains_ci(backend: Backend, column: &str, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("{column} LIKE '%' || ${n} || '%' ESCAPE '\\'"),
+        Backend::Postgres => format!("{column} ILIKE '%' || ${n} || '%' ESCAPE '\\'"),
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside LIKE.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Statement taking the migration lock, if the backend needs one.
+pub fn migration_lock(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        // Held until the transaction ends; the key is arbitrary but fixed.
+        Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7242011)"),
+    }
+}

@@ -1,0 +1,132 @@
+//! Embedded, mirrored migrations. Each version has one file per backend with
+//! the same number and name (a test checks the folders match this list).
+//! Applied versions are recorded with a checksum; editing an applied
+//! migration is refused rather than silently ignored.
+
+use crate::{Backend, Store, StoreError, StoreResult, dialect};
+
+/// `(version, name, sqlite sql, postgres sql)`.
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+mod checksum {
+    /// FNV-1a over the text: enough to notice an edited file, no crypto needed.
+    pub fn of(s: &str) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in s.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+pub(crate) async fn run(store: &Store) -> StoreResult<()> {
+    let backend = store.backend();
+    let mut tx = store.begin().await?;
+    if let Some(lock) = dialect::migration_lock(backend) {
+        on_db!(tx.db(), c => sqlx::query(lock).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    on_db!(tx.db(), c => sqlx::query(
+        "CREATE TABLE IF NOT EXISTS keel_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )"
+    ).execute(c).await.map(|r| r.rows_affected()))?;
+    let applied: Vec<(i64, String)> = on_db!(tx.db(), c =>
+        sqlx::query_as("SELECT version, checksum FROM keel_migrations ORDER BY version")
+            .fetch_all(c).await)?;
+    for (version, name, sqlite_sql, pg_sql) in MIGRATIONS {
+        let sql = match backend {
+            Backend::Sqlite => sqlite_sql,
+            Backend::Postgres => pg_sql,
+        };
+        let sum = checksum::of(sql);
+        if let Some((_, existing)) = applied.iter().find(|(v, _)| v == version) {
+            if *existing != sum {
+                return Err(StoreError::Other(format!(
+                    "migration {version:04}_{name} was edited after it was applied"
+                )));
+            }
+            continue;
+        }
+        tracing::info!(version, name, "applying migration");
+        for statement in split_statements(sql) {
+            on_db!(tx.db(), c => sqlx::query(sqlx::AssertSqlSafe(statement)).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        let now = keel_domain::time::Timestamp::now().to_rfc3339();
+        on_db!(tx.db(), c => sqlx::query(
+            "INSERT INTO keel_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)"
+        ).bind(version).bind(*name).bind(&sum).bind(&now).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    tx.commit().await
+}
+
+/// Splits a migration file into statements on `;` at line ends, dropping
+/// comment-only lines. Our migrations contain no procedural bodies.
+fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if trimmed.ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_mirror_the_list() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        for backend in ["sqlite", "postgres"] {
+            let mut files: Vec<String> = std::fs::read_dir(format!("{dir}/{backend}"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            let expected: Vec<String> = MIGRATIONS
+                .iter()
+                .map(|(v, name, _, _)| format!("{v:04}_{name}.sql"))
+                .collect();
+            assert_eq!(files, expected, "{backend} migrations must match MIGRATIONS");
+        }
+    }
+
+    #[test]
+    fn mirrored_files_create_the_same_tables() {
+        for (_, name, sqlite, pg) in MIGRATIONS {
+            let tables = |sql: &str| -> Vec<String> {
+                sql.lines()
+                    .filter(|l| l.starts_with("CREATE"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(tables(sqlite), tables(pg), "{name}");
+        }
+    }
+
+    #[test]
+    fn statements_split_on_semicolons() {
+        let parts = split_statements("-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a(x);\n");
+        assert_eq!(parts.len(), 2);
+    }
+}

@@ -1,0 +1,28 @@
+//! Repository functions, one module per resource. Reads take a [`Db`] so
+//! they run on the pool or inside a transaction; writes take a [`Tx`] so the
+//! change, its history and its event commit together.
+//!
+//! [`Db`]: crate::Db
+//! [`Tx`]: crate::Tx
+
+pub mod comments;
+pub mod events;
+pub mod products;
+pub mod tasks;
+pub mod tokens;
+pub mod users;
+pub mod workspaces;
+
+use keel_domain::model::PersonRef;
+
+/// Builds a [`PersonRef`] from the three columns every person join selects.
+pub(crate) fn person(id: String, name: String, email: String) -> PersonRef {
+    PersonRef { id, name, email }
+}
+
+/// Decodes an opaque cursor (the last id of the previous page).
+pub(crate) fn cursor_id(cursor: Option<&str>) -> Option<String> {
+    cursor
+        .filter(|c| keel_domain::ids::looks_like_id(c))
+        .map(str::to_string)
+}

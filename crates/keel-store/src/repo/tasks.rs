@@ -1,0 +1,384 @@
+//! Tasks: creation with per-product keys, versioned updates that record a
+//! field-by-field history, filtered cursor-paginated lists.
+
+use crate::repo::{cursor_id, person};
+use crate::{Db, StoreError, StoreResult, Tx, dialect, repo};
+use keel_domain::model::{Event, PersonRef, Product, Task};
+use keel_domain::task::{Priority, Status, TaskType};
+use keel_domain::values::TaskKey;
+
+/// Validated, resolved task fields as they are written.
+#[derive(Debug, Clone)]
+pub struct TaskFields {
+    pub title: String,
+    pub description: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub task_type: TaskType,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub estimate: Option<f64>,
+    pub due_date: Option<String>,
+    pub labels: Vec<String>,
+    pub parent_id: Option<String>,
+    pub feature_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: String,
+    workspace_id: String,
+    product_key: String,
+    number: i64,
+    title: String,
+    description: String,
+    status: String,
+    priority: String,
+    task_type: String,
+    assignee_id: Option<String>,
+    assignee_name: Option<String>,
+    assignee_email: Option<String>,
+    team_key: Option<String>,
+    estimate: Option<f64>,
+    due_date: Option<String>,
+    labels: String,
+    parent_number: Option<i64>,
+    parent_product_key: Option<String>,
+    feature_id: Option<String>,
+    creator_id: String,
+    creator_name: String,
+    creator_email: String,
+    created_at: String,
+    updated_at: String,
+    completed_at: Option<String>,
+    version: i64,
+}
+
+impl From<TaskRow> for Task {
+    fn from(r: TaskRow) -> Self {
+        let assignee = match (r.assignee_id, r.assignee_name, r.assignee_email) {
+            (Some(id), Some(name), Some(email)) => Some(person(id, name, email)),
+            _ => None,
+        };
+        let parent = match (r.parent_product_key, r.parent_number) {
+            (Some(p), Some(n)) => Some(TaskKey::format(&p, n)),
+            _ => None,
+        };
+        Task {
+            key: TaskKey::format(&r.product_key, r.number),
+            id: r.id,
+            workspace_id: r.workspace_id,
+            product: r.product_key,
+            number: r.number,
+            title: r.title,
+            description: r.description,
+            status: r.status,
+            priority: r.priority,
+            task_type: r.task_type,
+            assignee,
+            team: r.team_key,
+            estimate: r.estimate,
+            due_date: r.due_date,
+            labels: serde_json::from_str(&r.labels).unwrap_or_default(),
+            parent,
+            feature: r.feature_id,
+            created_by: person(r.creator_id, r.creator_name, r.creator_email),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            completed_at: r.completed_at,
+            version: r.version,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT t.id, t.workspace_id, p.key AS product_key, t.number, t.title,
+    t.description, t.status, t.priority, t.task_type,
+    a.id AS assignee_id, a.name AS assignee_name, a.email AS assignee_email,
+    tm.key AS team_key, t.estimate, t.due_date, t.labels,
+    pt.number AS parent_number, pp.key AS parent_product_key, t.feature_id,
+    c.id AS creator_id, c.name AS creator_name, c.email AS creator_email,
+    t.created_at, t.updated_at, t.completed_at, t.version
+    FROM tasks t
+    JOIN products p ON p.id = t.product_id
+    JOIN users c ON c.id = t.created_by
+    LEFT JOIN users a ON a.id = t.assignee_id
+    LEFT JOIN teams tm ON tm.id = t.team_id
+    LEFT JOIN tasks pt ON pt.id = t.parent_id
+    LEFT JOIN products pp ON pp.id = pt.product_id";
+
+/// Finds a task by id or by key (`KEEL-42`) within the workspace. With
+/// `lock`, the row stays locked until the transaction ends (PostgreSQL).
+async fn find(db: Db<'_>, workspace_id: &str, id_or_key: &str, lock: bool) -> StoreResult<Option<Task>> {
+    let suffix = if lock { dialect::for_update_of_t(db.backend()) } else { "" };
+    let row: Option<TaskRow> = if keel_domain::ids::looks_like_id(id_or_key) {
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE t.workspace_id = $1 AND t.id = $2{suffix}"
+        ))).bind(workspace_id).bind(id_or_key).fetch_optional(c).await)?
+    } else {
+        let Ok(key) = TaskKey::parse("id", id_or_key) else {
+            return Ok(None);
+        };
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE t.workspace_id = $1 AND p.key = $2 AND t.number = $3{suffix}"
+        ))).bind(workspace_id).bind(key.product.as_str()).bind(key.number).fetch_optional(c).await)?
+    };
+    Ok(row.map(Into::into))
+}
+
+pub async fn get(db: Db<'_>, workspace_id: &str, id_or_key: &str) -> StoreResult<Option<Task>> {
+    find(db, workspace_id, id_or_key, false).await
+}
+
+/// Reads a task for a change, locking it against concurrent writers.
+pub async fn get_for_update(tx: &mut Tx, workspace_id: &str, id_or_key: &str) -> StoreResult<Option<Task>> {
+    find(tx.db(), workspace_id, id_or_key, true).await
+}
+
+async fn write_labels(tx: &mut Tx, workspace_id: &str, task_id: &str, labels: &[String]) -> StoreResult<()> {
+    on_db!(tx.db(), c => sqlx::query("DELETE FROM task_labels WHERE task_id = $1")
+        .bind(task_id).execute(c).await.map(|r| r.rows_affected()))?;
+    for label in labels {
+        on_db!(tx.db(), c => sqlx::query(
+            "INSERT INTO task_labels (task_id, workspace_id, label) VALUES ($1, $2, $3)
+             ON CONFLICT (task_id, label) DO NOTHING"
+        ).bind(task_id).bind(workspace_id).bind(label).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+fn labels_json(labels: &[String]) -> String {
+    serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Creates a task with the product's next key, its history entry and its
+/// event, all in the caller's transaction.
+pub async fn create(
+    tx: &mut Tx,
+    id: &str,
+    product: &Product,
+    fields: &TaskFields,
+    actor_id: &str,
+    now: &str,
+) -> StoreResult<(Task, Event)> {
+    let number = repo::products::allocate_task_number(tx, &product.id).await?;
+    let completed_at = fields.status.is_closed().then_some(now);
+    on_db!(tx.db(), c => sqlx::query(
+        "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
+            priority, task_type, assignee_id, team_id, estimate, due_date, labels, parent_id,
+            feature_id, created_by, created_at, updated_at, completed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)"
+    )
+    .bind(id).bind(&product.workspace_id).bind(&product.id).bind(number).bind(&fields.title)
+    .bind(&fields.description).bind(fields.status.as_str()).bind(fields.priority.as_str())
+    .bind(fields.task_type.as_str()).bind(&fields.assignee_id).bind(&fields.team_id)
+    .bind(fields.estimate).bind(&fields.due_date).bind(labels_json(&fields.labels))
+    .bind(&fields.parent_id).bind(&fields.feature_id).bind(actor_id).bind(now).bind(completed_at)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    write_labels(tx, &product.workspace_id, id, &fields.labels).await?;
+    let key = TaskKey::format(&product.key, number);
+    repo::comments::record_activity(tx, &product.workspace_id, id, actor_id, "created", None, now).await?;
+    let event = repo::events::append(tx, &product.workspace_id, "created", "task", id, Some(&key), now).await?;
+    let task = get(tx.db(), &product.workspace_id, id).await?.ok_or(StoreError::NotFound)?;
+    Ok((task, event))
+}
+
+/// Writes new field values over `current` (read with [`get_for_update`]).
+/// Fails with `Stale` if the row's version moved since it was read. Every
+/// changed field gets a history entry.
+pub async fn update(
+    tx: &mut Tx,
+    current: &Task,
+    fields: &TaskFields,
+    actor_id: &str,
+    now: &str,
+) -> StoreResult<(Task, Option<Event>)> {
+    let was_closed = Status::parse("status", &current.status).is_ok_and(|s| s.is_closed());
+    let completed_at = match (was_closed, fields.status.is_closed()) {
+        (false, true) => Some(now.to_string()),
+        (true, true) => current.completed_at.clone(),
+        _ => None,
+    };
+    let result = on_db!(tx.db(), c => sqlx::query(
+        "UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, task_type = $7,
+            assignee_id = $8, team_id = $9, estimate = $10, due_date = $11, labels = $12,
+            parent_id = $13, feature_id = $14, completed_at = $15, updated_at = $16,
+            version = version + 1
+         WHERE id = $1 AND version = $2"
+    )
+    .bind(&current.id).bind(current.version).bind(&fields.title).bind(&fields.description)
+    .bind(fields.status.as_str()).bind(fields.priority.as_str()).bind(fields.task_type.as_str())
+    .bind(&fields.assignee_id).bind(&fields.team_id).bind(fields.estimate).bind(&fields.due_date)
+    .bind(labels_json(&fields.labels)).bind(&fields.parent_id).bind(&fields.feature_id)
+    .bind(&completed_at).bind(now)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    if result == 0 {
+        return Err(StoreError::Stale);
+    }
+    if fields.labels != current.labels {
+        write_labels(tx, &current.workspace_id, &current.id, &fields.labels).await?;
+    }
+    let updated = get(tx.db(), &current.workspace_id, &current.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let changes = diff(current, &updated);
+    if changes.is_empty() {
+        // Nothing really changed: keep the version bump out of history and
+        // the live stream by rolling the caller's transaction back instead.
+        return Ok((current.clone(), None));
+    }
+    for (field, from, to) in &changes {
+        repo::comments::record_activity(
+            tx,
+            &current.workspace_id,
+            &current.id,
+            actor_id,
+            "updated",
+            Some((field, from.as_deref(), to.as_deref())),
+            now,
+        )
+        .await?;
+    }
+    let event = repo::events::append(
+        tx,
+        &current.workspace_id,
+        "updated",
+        "task",
+        &current.id,
+        Some(&current.key),
+        now,
+    )
+    .await?;
+    Ok((updated, Some(event)))
+}
+
+/// The fields that differ between two versions of a task, as display text.
+fn diff(old: &Task, new: &Task) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    fn person(p: &Option<PersonRef>) -> Option<String> {
+        p.as_ref().map(|p| p.email.clone())
+    }
+    fn num(v: Option<f64>) -> Option<String> {
+        v.map(|v| v.to_string())
+    }
+    let pairs: [(&'static str, Option<String>, Option<String>); 12] = [
+        ("title", Some(old.title.clone()), Some(new.title.clone())),
+        ("description", Some(old.description.clone()), Some(new.description.clone())),
+        ("status", Some(old.status.clone()), Some(new.status.clone())),
+        ("priority", Some(old.priority.clone()), Some(new.priority.clone())),
+        ("type", Some(old.task_type.clone()), Some(new.task_type.clone())),
+        ("assignee", person(&old.assignee), person(&new.assignee)),
+        ("team", old.team.clone(), new.team.clone()),
+        ("estimate", num(old.estimate), num(new.estimate)),
+        ("due_date", old.due_date.clone(), new.due_date.clone()),
+        ("labels", Some(old.labels.join(", ")), Some(new.labels.join(", "))),
+        ("parent", old.parent.clone(), new.parent.clone()),
+        ("feature", old.feature.clone(), new.feature.clone()),
+    ];
+    pairs.into_iter().filter(|(_, a, b)| a != b).collect()
+}
+
+/// Deletes a task (its comments and history go with it; sub-tasks are
+/// detached). Its key is never reused.
+pub async fn delete(tx: &mut Tx, task: &Task, now: &str) -> StoreResult<Event> {
+    on_db!(tx.db(), c => sqlx::query("DELETE FROM tasks WHERE id = $1").bind(&task.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::events::append(tx, &task.workspace_id, "deleted", "task", &task.id, Some(&task.key), now).await
+}
+
+/// Who a list is filtered to.
+#[derive(Debug, Clone)]
+pub enum AssigneeFilter {
+    User(String),
+    Unassigned,
+}
+
+/// Filters for [`list`]; empty vectors mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub product_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub priorities: Vec<String>,
+    pub types: Vec<String>,
+    pub assignee: Option<AssigneeFilter>,
+    pub team_id: Option<String>,
+    pub label: Option<String>,
+    pub parent_id: Option<String>,
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+/// Newest first; `cursor` is the last id of the previous page. Returns one
+/// page and the cursor of the next, if any.
+pub async fn list(db: Db<'_>, workspace_id: &str, f: &TaskFilter) -> StoreResult<(Vec<Task>, Option<String>)> {
+    let backend = db.backend();
+    let mut sql = format!("{SELECT} WHERE t.workspace_id = $1");
+    let mut binds: Vec<String> = vec![workspace_id.to_string()];
+    let mut push = |sql: &mut String, clause: &dyn Fn(usize) -> String, value: String| {
+        binds.push(value);
+        sql.push_str(" AND ");
+        sql.push_str(&clause(binds.len()));
+    };
+    if let Some(p) = &f.product_id {
+        push(&mut sql, &|n| format!("t.product_id = ${n}"), p.clone());
+    }
+    for (column, values) in [("t.status", &f.statuses), ("t.priority", &f.priorities), ("t.task_type", &f.types)] {
+        if values.is_empty() {
+            continue;
+        }
+        let mut parts = Vec::new();
+        for v in values {
+            binds.push(v.clone());
+            parts.push(format!("{column} = ${}", binds.len()));
+        }
+        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    let mut push = |sql: &mut String, clause: &dyn Fn(usize) -> String, value: String| {
+        binds.push(value);
+        sql.push_str(" AND ");
+        sql.push_str(&clause(binds.len()));
+    };
+    match &f.assignee {
+        Some(AssigneeFilter::User(id)) => push(&mut sql, &|n| format!("t.assignee_id = ${n}"), id.clone()),
+        Some(AssigneeFilter::Unassigned) => sql.push_str(" AND t.assignee_id IS NULL"),
+        None => {}
+    }
+    if let Some(team) = &f.team_id {
+        push(&mut sql, &|n| format!("t.team_id = ${n}"), team.clone());
+    }
+    if let Some(parent) = &f.parent_id {
+        push(&mut sql, &|n| format!("t.parent_id = ${n}"), parent.clone());
+    }
+    if let Some(label) = &f.label {
+        push(
+            &mut sql,
+            &|n| format!("EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id AND l.label = ${n})"),
+            label.clone(),
+        );
+    }
+    if let Some(q) = &f.q {
+        push(
+            &mut sql,
+            &|n| format!("({} OR {})", dialect::contains_ci(backend, "t.title", n), dialect::contains_ci(backend, "t.description", n)),
+            dialect::escape_like(q),
+        );
+    }
+    if let Some(cursor) = cursor_id(f.cursor.as_deref()) {
+        push(&mut sql, &|n| format!("t.id < ${n}"), cursor);
+    }
+    let limit = f.limit.clamp(1, 500);
+    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", limit + 1));
+    let rows: Vec<TaskRow> = on_db!(db, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(c).await
+    })?;
+    let mut tasks: Vec<Task> = rows.into_iter().map(Into::into).collect();
+    let next = if tasks.len() as i64 > limit {
+        tasks.truncate(limit as usize);
+        tasks.last().map(|t| t.id.clone())
+    } else {
+        None
+    };
+    Ok((tasks, next))
+}

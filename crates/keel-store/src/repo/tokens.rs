@@ -1,0 +1,92 @@
+//! Personal API tokens. Only a SHA-256 hash of each secret is stored, so a
+//! leaked database does not leak working tokens.
+
+use crate::{Db, StoreError, StoreResult, Tx};
+use keel_domain::model::{ApiToken, User};
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    user_id: String,
+    name: String,
+    created_at: String,
+    last_used_at: Option<String>,
+}
+
+impl From<TokenRow> for ApiToken {
+    fn from(r: TokenRow) -> Self {
+        ApiToken {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+        }
+    }
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    id: &str,
+    user_id: &str,
+    name: &str,
+    token_hash: &str,
+    created_at: &str,
+) -> StoreResult<ApiToken> {
+    let row: TokenRow = on_db!(tx.db(), c => sqlx::query_as(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, user_id, name, created_at, last_used_at"
+    ).bind(id).bind(user_id).bind(name).bind(token_hash).bind(created_at).fetch_one(c).await)?;
+    Ok(row.into())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuthRow {
+    token_id: String,
+    id: String,
+    email: String,
+    name: String,
+    is_admin: bool,
+    created_at: String,
+}
+
+/// The user owning the token with this hash, and the token's id.
+pub async fn authenticate(db: Db<'_>, token_hash: &str) -> StoreResult<Option<(String, User)>> {
+    let row: Option<AuthRow> = on_db!(db, c => sqlx::query_as(
+        "SELECT t.id AS token_id, u.id, u.email, u.name, u.is_admin, u.created_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1"
+    ).bind(token_hash).fetch_optional(c).await)?;
+    Ok(row.map(|r| {
+        (
+            r.token_id,
+            User {
+                id: r.id,
+                email: r.email,
+                name: r.name,
+                is_admin: r.is_admin,
+                created_at: r.created_at,
+            },
+        )
+    }))
+}
+
+pub async fn list_for_user(db: Db<'_>, user_id: &str) -> StoreResult<Vec<ApiToken>> {
+    let rows: Vec<TokenRow> = on_db!(db, c => sqlx::query_as(
+        "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens
+         WHERE user_id = $1 ORDER BY id"
+    ).bind(user_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Deletes one of the user's tokens; `NotFound` when it is not theirs.
+pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<()> {
+    let result = on_db!(tx.db(), c => sqlx::query(
+        "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
+    ).bind(token_id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if result == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
