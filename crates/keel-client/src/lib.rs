@@ -65,7 +65,8 @@ impl KeelClient {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(ClientError::InvalidUrl {
                 url: trimmed.to_owned(),
-                reason: "the scheme must be http or https".to_owned(),
+                reason: "it must start with http:// or https:// (e.g. http://127.0.0.1:7070)"
+                    .to_owned(),
             });
         }
         if url.cannot_be_a_base() || url.host().is_none() {

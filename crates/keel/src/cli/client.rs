@@ -1,0 +1,75 @@
+//! The client subcommands (everything that talks to a running server, plus
+//! `completions`) and their dispatch. They run on a single-threaded tokio
+//! runtime: a CLI command makes a handful of sequential requests.
+
+use super::completions::{self, CompletionsArgs};
+use super::login::{self, LoginArgs, LogoutArgs};
+use super::member::{self, MemberArgs};
+use super::product::{self, ProductArgs};
+use super::session::ClientOpts;
+use super::task::{self, TaskArgs};
+use super::team::{self, TeamArgs};
+use super::workspace::{self, WorkspaceArgs};
+use anyhow::{Context, Result, anyhow};
+use clap::Subcommand;
+use keel_client::ClientError;
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Sign in to a server and store a personal API token for this computer
+    Login(LoginArgs),
+    /// Revoke the stored token on the server and delete the local credentials
+    Logout(LogoutArgs),
+    /// Show who the stored (or given) token belongs to
+    Whoami(ClientOpts),
+    /// List, create and choose workspaces
+    #[command(visible_alias = "ws")]
+    Workspace(WorkspaceArgs),
+    /// Manage the members of a workspace and their roles
+    Member(MemberArgs),
+    /// List and create products
+    Product(ProductArgs),
+    /// List and create teams
+    Team(TeamArgs),
+    /// Work with tasks: list, add, show, edit, move, done, assign, comment
+    Task(Box<TaskArgs>),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+}
+
+/// Runs one client command to completion.
+pub fn run(command: ClientCommand) -> Result<()> {
+    if let ClientCommand::Completions(args) = command {
+        return completions::run(args);
+    }
+    let is_login = matches!(command, ClientCommand::Login(_));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime
+        .block_on(async move {
+            match command {
+                ClientCommand::Login(args) => login::login(args).await,
+                ClientCommand::Logout(args) => login::logout(args).await,
+                ClientCommand::Whoami(opts) => login::whoami(opts).await,
+                ClientCommand::Workspace(args) => workspace::run(args).await,
+                ClientCommand::Member(args) => member::run(args).await,
+                ClientCommand::Product(args) => product::run(args).await,
+                ClientCommand::Team(args) => team::run(args).await,
+                ClientCommand::Task(args) => task::run(*args).await,
+                ClientCommand::Completions(args) => completions::run(args),
+            }
+        })
+        .map_err(|err| if is_login { err } else { with_hint(err) })
+}
+
+/// Adds what to do next to errors a person can fix.
+fn with_hint(err: anyhow::Error) -> anyhow::Error {
+    match err.downcast_ref::<ClientError>() {
+        Some(client) if client.is_unauthorized() => {
+            anyhow!("{client} (sign in again with `keel login`)")
+        }
+        _ => err,
+    }
+}

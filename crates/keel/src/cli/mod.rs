@@ -1,0 +1,60 @@
+//! Command-line parsing and dispatch. Each subcommand lives in its own module.
+//!
+//! `serve`, `migrate` and `admin` work on the server side; the client
+//! commands (`login`, `task`, …, see [`client`]) talk to a running server
+//! through `keel-client` only.
+
+mod admin;
+mod client;
+mod completions;
+mod config;
+mod login;
+mod member;
+mod output;
+mod product;
+mod serve;
+mod session;
+mod task;
+mod team;
+mod workspace;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Keel: product management for engineers who became product managers.
+#[derive(Debug, Parser)]
+#[command(name = "keel", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Keel server (web app, JSON API, live updates).
+    Serve(serve::ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(serve::DatabaseArgs),
+    /// Offline administration on the database (no server needed).
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    #[command(flatten)]
+    Client(client::ClientCommand),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Migrate(args) => serve::migrate(args),
+        Command::Admin(cmd) => admin::run(cmd),
+        Command::Client(cmd) => client::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

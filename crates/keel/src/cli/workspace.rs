@@ -1,0 +1,105 @@
+//! `keel workspace …`: list the workspaces you belong to, create one, and
+//! choose the default for later commands.
+
+use super::config;
+use super::output;
+use super::session::{ClientOpts, Session, collect_all};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use keel_api_types::NewWorkspace;
+
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    #[command(flatten)]
+    pub opts: ClientOpts,
+    #[command(subcommand)]
+    pub command: WorkspaceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// List the workspaces you belong to (* marks the default)
+    List,
+    /// Create a workspace; you become its owner
+    Create {
+        /// Display name, e.g. "Acme Inc."
+        #[arg(long)]
+        name: String,
+        /// Short name used in URLs and with --workspace, e.g. "acme"
+        #[arg(long)]
+        slug: String,
+    },
+    /// Make SLUG the default workspace for later commands
+    Use {
+        /// The workspace's slug
+        slug: String,
+    },
+}
+
+pub async fn run(args: WorkspaceArgs) -> Result<()> {
+    let session = Session::open(&args.opts)?;
+    let json = args.opts.json;
+    match args.command {
+        WorkspaceCommand::List => {
+            let client = &session.client;
+            let items =
+                collect_all(|page| async move { client.list_workspaces(&page).await }).await?;
+            if json {
+                return output::json(&keel_api_types::Page {
+                    items,
+                    next_cursor: None,
+                });
+            }
+            let default = session.opts.workspace.clone().or_else(|| {
+                session
+                    .creds_match_server
+                    .then(|| session.creds.workspace.clone())
+                    .flatten()
+            });
+            let mut table = output::table(&["", "SLUG", "NAME", "ROLE"]);
+            for ws in &items {
+                let mark = if default.as_deref() == Some(ws.slug.as_str()) {
+                    "*"
+                } else {
+                    ""
+                };
+                table.add_row(vec![mark, &ws.slug, &ws.name, &ws.role]);
+            }
+            output::print_table(
+                table,
+                "No workspaces yet: create one with `keel workspace create --name NAME --slug SLUG`.",
+            )
+        }
+        WorkspaceCommand::Create { name, slug } => {
+            let ws = session
+                .client
+                .create_workspace(&NewWorkspace { name, slug })
+                .await?;
+            if json {
+                return output::json(&ws);
+            }
+            output::line(format!("Created workspace {} ({}).", ws.slug, ws.name))
+        }
+        WorkspaceCommand::Use { slug } => {
+            // Check it exists and we belong to it, so a typo fails now.
+            let ws = session.client.get_workspace(&slug).await?;
+            let mut creds = if session.creds_match_server {
+                session.creds.clone()
+            } else {
+                config::Credentials {
+                    server: Some(session.client.base_url().to_owned()),
+                    ..config::Credentials::default()
+                }
+            };
+            creds.workspace = Some(ws.slug.clone());
+            config::save(&session.config_path, &creds)?;
+            if json {
+                return output::json(&ws);
+            }
+            output::line(format!(
+                "Default workspace is now {} ({}).",
+                ws.slug, ws.name
+            ))
+        }
+    }
+}
