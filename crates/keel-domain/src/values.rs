@@ -103,6 +103,11 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// A copy, for handing to a hashing thread.
+    pub fn clone_secret(&self) -> Password {
+        Password(self.0.clone())
+    }
 }
 
 impl std::fmt::Debug for Password {

@@ -1,1 +1,114 @@
-//! placeholder
+//! Keel's HTTP server as a library: [`build_router`] turns state into a
+//! router, [`serve`] runs it on a listener until a shutdown signal. `main`
+//! loads config and calls these; tests pass a port-0 listener or drive the
+//! router in-process.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+mod reply;
+pub mod secrets;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use keel_store::Store;
+use std::future::Future;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The OpenAPI document, rendered once at start-up.
+    pub openapi_json: std::sync::Arc<String>,
+    /// A hash to verify against when an account does not exist, made on
+    /// first use.
+    dummy_hash: std::sync::Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        let doc = openapi::document().to_pretty_json().unwrap_or_default();
+        Self {
+            store,
+            openapi_json: std::sync::Arc::new(doc),
+            dummy_hash: Default::default(),
+        }
+    }
+
+    /// A real argon2id hash of a random password, so a login for an unknown
+    /// email costs as much as one for a known email.
+    pub async fn dummy_password_hash(&self) -> Result<String, error::ApiError> {
+        self.dummy_hash
+            .get_or_try_init(|| async {
+                let secret = secrets::new_token().map_err(error::ApiError::Internal)?;
+                tokio::task::spawn_blocking(move || secrets::hash_password(&secret))
+                    .await
+                    .map_err(|e| error::ApiError::Internal(e.to_string()))?
+                    .map_err(error::ApiError::Internal)
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// The complete router: API, OpenAPI document, health check, with request
+/// ids, tracing, a body limit and panic catching.
+pub fn build_router(state: AppState) -> Router {
+    let (api, _doc) = api::router().split_for_parts();
+    let request_id = HeaderName::from_static("x-request-id");
+    api.with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(error::ApiError::Internal(
+                "handler panicked".into(),
+            ))
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets
+/// in-flight requests finish (up to `grace`) before returning.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let mut stopped = stop_rx.clone();
+    tokio::select! {
+        result = server => result,
+        _ = async {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!("in-flight requests did not finish within the grace period");
+            Ok(())
+        }
+    }
+}

@@ -41,3 +41,13 @@ pub fn migration_lock(backend: Backend) -> Option<&'static str> {
         Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7242011)"),
     }
 }
+
+/// Statement that serialises first-run set-up so two concurrent requests
+/// cannot both create "the first" account.
+pub fn setup_lock(backend: Backend) -> Option<&'static str> {
+    match backend {
+        // The single writer connection already serialises it.
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7242012)"),
+    }
+}

@@ -72,3 +72,13 @@ pub async fn by_id_or_email(db: Db<'_>, who: &str) -> StoreResult<Option<User>> 
     ).bind(who).bind(who.trim().to_lowercase()).fetch_optional(c).await)?;
     Ok(row.map(UserRow::user))
 }
+
+/// Takes the set-up lock for the rest of the transaction (see
+/// [`crate::dialect::setup_lock`]).
+pub async fn lock_for_setup(tx: &mut Tx) -> StoreResult<()> {
+    let backend = tx.db().backend();
+    if let Some(sql) = crate::dialect::setup_lock(backend) {
+        on_db!(tx.db(), c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The API routes, each declared with its OpenAPI description.
+
+pub mod v1;
+
+use crate::AppState;
+use crate::openapi::ApiDoc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every route of the server, with the OpenAPI document they describe.
+pub fn router() -> OpenApiRouter<AppState> {
+    use v1::*;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::openapi_json))
+        .routes(routes!(accounts::setup))
+        .routes(routes!(accounts::create_token, accounts::list_tokens))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::create_user))
+        .routes(routes!(workspaces::create_workspace, workspaces::list_workspaces))
+        .routes(routes!(workspaces::get_workspace, workspaces::update_workspace))
+        .routes(routes!(workspaces::add_member, workspaces::list_members))
+        .routes(routes!(workspaces::update_member))
+        .routes(routes!(products::create_product, products::list_products))
+        .routes(routes!(products::get_product, products::update_product))
+        .routes(routes!(products::create_team, products::list_teams))
+        .routes(routes!(tasks::create_task, tasks::list_tasks))
+        .routes(routes!(tasks::get_task, tasks::update_task, tasks::delete_task))
+        .routes(routes!(comments::create_comment, comments::list_comments))
+        .routes(routes!(comments::list_activity))
+}

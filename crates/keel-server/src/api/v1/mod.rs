@@ -1,0 +1,54 @@
+//! Version 1 of the JSON API: one module per resource.
+
+pub mod accounts;
+pub mod comments;
+mod convert;
+pub mod products;
+pub mod system;
+pub mod tasks;
+pub mod workspaces;
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `?limit=&cursor=` on every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Checks `limit`, defaulting to 50.
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=500).contains(&n) => Ok(n),
+        Some(_) => Err(crate::error::ApiError::field("limit", "must be from 1 to 500")),
+    }
+}
+
+/// Pages an in-memory list (small collections: workspaces, members,
+/// products, teams, tokens) by the position after the cursor's id.
+pub(crate) fn page_of<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<keel_api_types::Page<T>, crate::error::ApiError> {
+    let limit = page_limit(limit)? as usize;
+    let start = match cursor {
+        Some(c) => items.iter().position(|i| id(i) == c).map_or(items.len(), |p| p + 1),
+        None => 0,
+    };
+    let mut rest: Vec<T> = items.into_iter().skip(start).collect();
+    let next_cursor = if rest.len() > limit {
+        rest.truncate(limit);
+        rest.last().map(|i| id(i).to_string())
+    } else {
+        None
+    };
+    Ok(keel_api_types::Page { items: rest, next_cursor })
+}

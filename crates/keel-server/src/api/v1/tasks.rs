@@ -1,0 +1,367 @@
+//! Tasks: create with a per-product key, read by id or key, filtered lists,
+//! versioned partial updates with history, delete.
+
+use super::{convert, page_limit};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Json, Query, WorkspaceCtx};
+use crate::reply;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use keel_api_types::{NewTask, Page, Problem, Task, TaskPatch};
+use keel_domain::ids::new_id;
+use keel_domain::model;
+use keel_domain::task::{Priority, Status, TaskType};
+use keel_domain::time::{Date, Timestamp};
+use keel_domain::values::{body, estimate, label, line};
+use keel_domain::{FieldError, Permission, ValidationErrors};
+use keel_store::repo::tasks::{AssigneeFilter, TaskFields, TaskFilter};
+use keel_store::{Db, Tx, repo};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Most labels one task may carry.
+const MAX_LABELS: usize = 20;
+/// How deep a chain of parent tasks is followed when checking for cycles.
+const MAX_PARENT_DEPTH: usize = 50;
+
+/// Task fields as the client named them, before validation and before
+/// references (people, teams, tasks, features) are resolved to ids.
+struct Draft {
+    title: String,
+    description: String,
+    status: String,
+    priority: String,
+    task_type: String,
+    assignee: Option<String>,
+    team: Option<String>,
+    estimate: Option<f64>,
+    due_date: Option<String>,
+    labels: Vec<String>,
+    parent: Option<String>,
+    feature: Option<String>,
+}
+
+impl Draft {
+    fn from_new(t: NewTask) -> Self {
+        Draft {
+            title: t.title,
+            description: t.description.unwrap_or_default(),
+            status: t.status.unwrap_or_else(|| Status::Todo.as_str().into()),
+            priority: t.priority.unwrap_or_else(|| Priority::NoPriority.as_str().into()),
+            task_type: t.task_type.unwrap_or_else(|| TaskType::Feature.as_str().into()),
+            assignee: t.assignee,
+            team: t.team,
+            estimate: t.estimate,
+            due_date: t.due_date,
+            labels: t.labels.unwrap_or_default(),
+            parent: t.parent,
+            feature: t.feature,
+        }
+    }
+
+    /// The current task with the patch laid over it.
+    fn from_patch(current: &model::Task, p: TaskPatch) -> Self {
+        Draft {
+            title: p.title.unwrap_or_else(|| current.title.clone()),
+            description: p.description.unwrap_or_else(|| current.description.clone()),
+            status: p.status.unwrap_or_else(|| current.status.clone()),
+            priority: p.priority.unwrap_or_else(|| current.priority.clone()),
+            task_type: p.task_type.unwrap_or_else(|| current.task_type.clone()),
+            assignee: p.assignee.unwrap_or_else(|| current.assignee.as_ref().map(|a| a.id.clone())),
+            team: p.team.unwrap_or_else(|| current.team.clone()),
+            estimate: p.estimate.unwrap_or(current.estimate),
+            due_date: p.due_date.unwrap_or_else(|| current.due_date.clone()),
+            labels: p.labels.unwrap_or_else(|| current.labels.clone()),
+            parent: p.parent.unwrap_or_else(|| current.parent.clone()),
+            feature: p.feature.unwrap_or_else(|| current.feature.clone()),
+        }
+    }
+}
+
+/// Validates every field and resolves references inside `tx`, collecting
+/// all errors so the client sees them at once. `task_id` is the task being
+/// edited, for the parent-cycle check.
+async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str>) -> ApiResult<TaskFields> {
+    let ws = ctx.workspace.id.as_str();
+    let mut errors = ValidationErrors::new();
+    let title = errors.check(line("title", &d.title));
+    let description = errors.check(body("description", &d.description));
+    let status = errors.check(Status::parse("status", &d.status));
+    let priority = errors.check(Priority::parse("priority", &d.priority));
+    let task_type = errors.check(TaskType::parse("type", &d.task_type));
+    let estimate = d.estimate.and_then(|e| errors.check(estimate("estimate", e)));
+    let due_date = d.due_date.as_deref().and_then(|s| errors.check(Date::parse("due_date", s))).map(|d| d.as_string());
+    let mut labels = Vec::new();
+    for l in &d.labels {
+        if let Some(l) = errors.check(label("labels", l)) {
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+    }
+    if labels.len() > MAX_LABELS {
+        errors.push(FieldError::new("labels", format!("at most {MAX_LABELS} labels")));
+    }
+    let assignee_id = match d.assignee.as_deref() {
+        None => None,
+        Some("me") => Some(ctx.user_id().to_string()),
+        Some(who) => match repo::workspaces::member(tx.db(), ws, who).await? {
+            Some(m) if m.active => Some(m.user.id),
+            _ => {
+                errors.push(FieldError::new("assignee", "must be a member of this workspace (user id or email)"));
+                None
+            }
+        },
+    };
+    let team_id = match d.team.as_deref() {
+        None => None,
+        Some(key) => match repo::products::team(tx.db(), ws, key).await? {
+            Some(t) => Some(t.id),
+            None => {
+                errors.push(FieldError::new("team", "no team with this key in the workspace"));
+                None
+            }
+        },
+    };
+    let parent_id = match d.parent.as_deref() {
+        None => None,
+        Some(p) => match repo::tasks::get(tx.db(), ws, p).await? {
+            Some(parent) => {
+                if let Some(own) = task_id {
+                    if creates_cycle(tx.db(), ws, own, &parent).await? {
+                        errors.push(FieldError::new("parent", "a task cannot be its own ancestor"));
+                    }
+                }
+                Some(parent.id)
+            }
+            None => {
+                errors.push(FieldError::new("parent", "no task with this id or key in the workspace"));
+                None
+            }
+        },
+    };
+    let feature_id = match d.feature.as_deref() {
+        None => None,
+        Some(f) => {
+            if repo::products::feature_exists(tx.db(), ws, f).await? {
+                Some(f.to_string())
+            } else {
+                errors.push(FieldError::new("feature", "no feature with this id in the workspace"));
+                None
+            }
+        }
+    };
+    match (title, description, status, priority, task_type) {
+        (Some(title), Some(description), Some(status), Some(priority), Some(task_type)) if errors.is_empty() => Ok(TaskFields {
+            title,
+            description,
+            status,
+            priority,
+            task_type,
+            assignee_id,
+            team_id,
+            estimate,
+            due_date,
+            labels,
+            parent_id,
+            feature_id,
+        }),
+        _ => Err(errors.into()),
+    }
+}
+
+/// Whether making `parent` the parent of `task_id` would close a loop.
+async fn creates_cycle(mut db: Db<'_>, ws: &str, task_id: &str, parent: &model::Task) -> ApiResult<bool> {
+    if parent.id == task_id {
+        return Ok(true);
+    }
+    let mut next = parent.parent.clone();
+    for _ in 0..MAX_PARENT_DEPTH {
+        let Some(key) = next else { return Ok(false) };
+        let Some(t) = repo::tasks::get(db.re(), ws, &key).await? else { return Ok(false) };
+        if t.id == task_id {
+            return Ok(true);
+        }
+        next = t.parent;
+    }
+    Ok(true)
+}
+
+fn location(ctx: &WorkspaceCtx, key: &str) -> String {
+    format!("/api/v1/workspaces/{}/tasks/{key}", ctx.workspace.slug)
+}
+
+/// Creates a task; its key is the product key and the product's next number.
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/tasks", tag = "tasks", request_body = NewTask,
+    params(("ws" = String, Path, description = "Workspace slug")),
+    responses((status = 201, body = Task), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_task(State(app): State<AppState>, ctx: WorkspaceCtx, Json(input): Json<NewTask>) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let mut tx = app.store.begin().await?;
+    let product = repo::products::get(tx.db(), &ctx.workspace.id, &input.product).await?;
+    let draft = Draft::from_new(input);
+    let fields = resolve(&mut tx, &ctx, draft, None).await;
+    let (product, fields) = match (product, fields) {
+        (Some(p), Ok(f)) => (p, f),
+        (None, Ok(_)) => return Err(ApiError::field("product", "no product with this key in the workspace")),
+        (None, Err(ApiError::Validation(mut errs))) => {
+            errs.insert(0, FieldError::new("product", "no product with this key in the workspace"));
+            return Err(ApiError::Validation(errs));
+        }
+        (_, Err(e)) => return Err(e),
+    };
+    let now = Timestamp::now().to_rfc3339();
+    let (task, _event) = repo::tasks::create(&mut tx, &new_id(), &product, &fields, ctx.user_id(), &now).await?;
+    tx.commit().await?;
+    let version = task.version;
+    let loc = location(&ctx, &task.key);
+    Ok(reply::created(&convert::task(task), &loc, version))
+}
+
+/// Filters for the task list. `status`, `priority` and `type` accept a
+/// comma-separated list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskQuery {
+    /// Product key.
+    pub product: Option<String>,
+    pub status: Option<String>,
+    /// User id or email, `me`, or `none` for unassigned.
+    pub assignee: Option<String>,
+    pub priority: Option<String>,
+    pub label: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub task_type: Option<String>,
+    /// Team key.
+    pub team: Option<String>,
+    /// Parent task id or key: its sub-tasks.
+    pub parent: Option<String>,
+    /// Text in the title or description.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn split_checked<T>(field: &str, value: &Option<String>, parse: fn(&str, &str) -> Result<T, FieldError>, errors: &mut ValidationErrors) -> Vec<String> {
+    let Some(v) = value else { return Vec::new() };
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| errors.check(parse(field, s)).map(|_| s.to_string()))
+        .collect()
+}
+
+/// Lists tasks, newest first, with filters and cursor pagination.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks", tag = "tasks",
+    params(("ws" = String, Path, description = "Workspace slug"), TaskQuery),
+    responses((status = 200, body = Page<Task>), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_tasks(State(app): State<AppState>, ctx: WorkspaceCtx, Query(q): Query<TaskQuery>) -> ApiResult<axum::Json<Page<Task>>> {
+    ctx.require(Permission::Read)?;
+    let ws = ctx.workspace.id.as_str();
+    let mut errors = ValidationErrors::new();
+    let statuses = split_checked("status", &q.status, Status::parse, &mut errors);
+    let priorities = split_checked("priority", &q.priority, Priority::parse, &mut errors);
+    let types = split_checked("type", &q.task_type, TaskType::parse, &mut errors);
+    let limit = errors.check(page_limit(q.limit).map_err(|_| FieldError::new("limit", "must be from 1 to 500")));
+    let db = app.store.db();
+    let mut filter = TaskFilter { statuses, priorities, types, label: q.label.clone(), q: q.q.clone(), cursor: q.cursor.clone(), limit: limit.unwrap_or(50), ..Default::default() };
+    // A filter naming something that does not exist matches nothing; say so
+    // instead of returning an empty page that looks like "no tasks".
+    if let Some(p) = &q.product {
+        match repo::products::get(app.store.db(), ws, p).await? {
+            Some(p) => filter.product_id = Some(p.id),
+            None => errors.push(FieldError::new("product", "no product with this key in the workspace")),
+        }
+    }
+    filter.assignee = match q.assignee.as_deref() {
+        None => None,
+        Some("none") => Some(AssigneeFilter::Unassigned),
+        Some("me") => Some(AssigneeFilter::User(ctx.user_id().to_string())),
+        Some(who) => match repo::workspaces::member(app.store.db(), ws, who).await? {
+            Some(m) => Some(AssigneeFilter::User(m.user.id)),
+            None => {
+                errors.push(FieldError::new("assignee", "no member with this id or email"));
+                None
+            }
+        },
+    };
+    if let Some(t) = &q.team {
+        match repo::products::team(app.store.db(), ws, t).await? {
+            Some(t) => filter.team_id = Some(t.id),
+            None => errors.push(FieldError::new("team", "no team with this key in the workspace")),
+        }
+    }
+    if let Some(p) = &q.parent {
+        match repo::tasks::get(app.store.db(), ws, p).await? {
+            Some(t) => filter.parent_id = Some(t.id),
+            None => errors.push(FieldError::new("parent", "no task with this id or key in the workspace")),
+        }
+    }
+    errors.into_result()?;
+    let (tasks, next_cursor) = repo::tasks::list(db, ws, &filter).await?;
+    Ok(axum::Json(Page { items: tasks.into_iter().map(convert::task).collect(), next_cursor }))
+}
+
+/// One task, by id or key.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks/{id}", tag = "tasks",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key, e.g. KEEL-42")),
+    responses((status = 200, body = Task), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_task(State(app): State<AppState>, ctx: WorkspaceCtx, Path((_ws, id)): Path<(String, String)>) -> ApiResult<Response> {
+    ctx.require(Permission::Read)?;
+    let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let version = task.version;
+    Ok(reply::ok_versioned(&convert::task(task), version))
+}
+
+/// Changes some fields of a task. Absent fields stay; `null` clears. With
+/// `If-Match`, a stale version gets 412 and nothing changes.
+#[utoipa::path(patch, path = "/api/v1/workspaces/{ws}/tasks/{id}", tag = "tasks", request_body = TaskPatch,
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen, e.g. \"3\"")),
+    responses((status = 200, body = Task), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_task(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+    Json(patch): Json<TaskPatch>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let mut tx = app.store.begin().await?;
+    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    if expected.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let fields = resolve(&mut tx, &ctx, Draft::from_patch(&current, patch), Some(&current.id)).await?;
+    let (task, event) = repo::tasks::update(&mut tx, &current, &fields, ctx.user_id(), &Timestamp::now().to_rfc3339()).await?;
+    if event.is_some() {
+        tx.commit().await?;
+    }
+    let version = task.version;
+    Ok(reply::ok_versioned(&convert::task(task), version))
+}
+
+/// Deletes a task. Its key is never given to another task.
+#[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/tasks/{id}", tag = "tasks",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn delete_task(State(app): State<AppState>, ctx: WorkspaceCtx, Path((_ws, id)): Path<(String, String)>, IfMatch(expected): IfMatch) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let mut tx = app.store.begin().await?;
+    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    if expected.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    repo::tasks::delete(&mut tx, &current, &Timestamp::now().to_rfc3339()).await?;
+    tx.commit().await?;
+    Ok(reply::no_content())
+}

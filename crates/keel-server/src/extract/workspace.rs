@@ -1,0 +1,59 @@
+//! The workspace named in the path, and the caller's role in it. Resolved
+//! once per request; handlers then state the permission they need.
+//!
+//! A caller who is not an active member gets 404, exactly as for a
+//! workspace that does not exist, so slugs and ids leak nothing.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Caller;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use keel_domain::model::Workspace;
+use keel_domain::{Permission, Role};
+use keel_store::repo;
+
+pub struct WorkspaceCtx {
+    pub caller: Caller,
+    pub workspace: Workspace,
+    pub role: Role,
+}
+
+impl WorkspaceCtx {
+    /// Fails with 403 unless the caller's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("your role in this workspace does not allow this"))
+        }
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.caller.user.id
+    }
+}
+
+impl FromRequestParts<AppState> for WorkspaceCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, app).await?;
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|_| ApiError::NotFound("no such workspace"))?;
+        let slug = params
+            .iter()
+            .find(|(name, _)| *name == "ws")
+            .map(|(_, value)| value.to_string())
+            .ok_or(ApiError::NotFound("no such workspace"))?;
+        let access = repo::workspaces::access(app.store.db(), &slug, &caller.user.id)
+            .await?
+            .ok_or(ApiError::NotFound("no such workspace"))?;
+        Ok(WorkspaceCtx {
+            caller,
+            workspace: access.workspace,
+            role: access.role,
+        })
+    }
+}

@@ -1,0 +1,41 @@
+//! The OpenAPI 3.1 document, assembled from the handlers' annotations by
+//! `utoipa-axum` so it cannot drift from the routes that exist.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Keel API",
+        description = "Product management for engineers who became product managers. \
+            Errors are RFC 9457 problem details; lists are cursor-paginated; \
+            PATCH honours If-Match.",
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Health and API description"),
+        (name = "accounts", description = "Set-up, accounts and API tokens"),
+        (name = "workspaces", description = "Workspaces and their members"),
+        (name = "products", description = "Products and teams"),
+        (name = "tasks", description = "Tasks, comments and history"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The full document, as served at `/api/v1/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    crate::api::router().into_openapi()
+}

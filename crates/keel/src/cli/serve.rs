@@ -1,0 +1,237 @@
+//! `keel serve` and `keel migrate`: configuration (defaults → `keel.toml` →
+//! `KEEL_*` environment → flags), logging, database, and the server loop.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use keel_store::{Store, StoreOptions};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the embedded SQLite database (`keel.db`).
+    #[arg(long, env = "KEEL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (`postgres://…`); when set, SQLite is not used.
+    #[arg(
+        long,
+        env = "KEEL_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Optional TOML configuration file.
+    #[arg(
+        long = "config",
+        env = "KEEL_CONFIG_FILE",
+        value_name = "FILE",
+        default_value = "keel.toml"
+    )]
+    pub config_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "KEEL_BIND", value_name = "ADDR:PORT")]
+    pub bind: Option<SocketAddr>,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "KEEL_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// What `keel.toml` may set. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log_format: Option<String>,
+    max_connections: Option<u32>,
+}
+
+/// The resolved configuration.
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database: Database,
+    pub log_format: String,
+    pub max_connections: u32,
+}
+
+/// Which database, with the URL kept out of `Debug` output (it may hold a
+/// password).
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
+            Database::Postgres(_) => f.write_str("Postgres(<redacted>)"),
+        }
+    }
+}
+
+fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text)
+            .with_context(|| format!("invalid configuration in {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            Ok(FileConfig::default())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+fn resolve(
+    db: &DatabaseArgs,
+    bind: Option<SocketAddr>,
+    log_format: Option<String>,
+) -> Result<Config> {
+    let explicit = db.config_file != Path::new("keel.toml");
+    let file = read_file_config(&db.config_file, explicit)?;
+    let database = match db.database_url.clone().or(file.database_url) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Database::Postgres(url)
+        }
+        Some(url) => anyhow::bail!(
+            "database URL must start with postgres:// (got {:?}); leave it unset for SQLite",
+            url.split(':').next().unwrap_or("")
+        ),
+        None => {
+            let dir = db
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("keel-data"));
+            Database::Sqlite(dir.join("keel.db"))
+        }
+    };
+    let log_format = log_format
+        .or(file.log_format)
+        .unwrap_or_else(|| "text".into());
+    if log_format != "text" && log_format != "json" {
+        anyhow::bail!("log format must be text or json, not {log_format:?}");
+    }
+    Ok(Config {
+        bind: bind
+            .or(file.bind)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7070))),
+        database,
+        log_format,
+        max_connections: file.max_connections.unwrap_or(16),
+    })
+}
+
+/// Opens the configured database and applies migrations.
+pub async fn open_store(database: &Database, max_connections: u32) -> Result<Store> {
+    let options = StoreOptions { max_connections };
+    let store = match database {
+        Database::Sqlite(path) => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+            }
+            Store::open_sqlite(path, &options)
+                .await
+                .with_context(|| format!("cannot open {}", path.display()))?
+        }
+        Database::Postgres(url) => Store::open_postgres(url, &options)
+            .await
+            .context("cannot connect to PostgreSQL")?,
+    };
+    store.migrate().await.context("migration failed")?;
+    Ok(store)
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Resolves after SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    let config = resolve(&args.db, args.bind, args.log_format)?;
+    init_logging(&config.log_format);
+    runtime()?.block_on(async {
+        let store = open_store(&config.database, config.max_connections).await?;
+        tracing::info!(database = ?config.database, "database ready");
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let addr = listener.local_addr()?;
+        // Tests and scripts wait for this exact line.
+        println!("Keel listening on http://{addr}");
+        let router = keel_server::build_router(keel_server::AppState::new(store.clone()));
+        keel_server::serve(listener, router, shutdown_signal(), Duration::from_secs(30)).await?;
+        store.close().await;
+        Ok(())
+    })
+}
+
+pub fn migrate(args: DatabaseArgs) -> Result<()> {
+    let config = resolve(&args, None, None)?;
+    init_logging(&config.log_format);
+    runtime()?.block_on(async {
+        let store = open_store(&config.database, 2).await?;
+        store.close().await;
+        println!("migrations applied");
+        Ok(())
+    })
+}
+
+/// Opens the database for offline commands, without logging set-up noise.
+pub fn with_store<T>(args: &DatabaseArgs, f: impl AsyncFnOnce(Store) -> Result<T>) -> Result<T> {
+    let config = resolve(args, None, None)?;
+    runtime()?.block_on(async {
+        let store = open_store(&config.database, 2).await?;
+        let out = f(store.clone()).await;
+        store.close().await;
+        out
+    })
+}
