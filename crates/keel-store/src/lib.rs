@@ -160,3 +160,13 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Runs one statement outside any transaction (e.g. `CREATE DATABASE`,
+    /// which PostgreSQL refuses inside one). For tests and tooling only;
+    /// never pass user input.
+    pub async fn execute_admin(&self, sql: &str) -> StoreResult<()> {
+        on_db!(self.db(), c => sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

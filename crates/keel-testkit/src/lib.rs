@@ -1,1 +1,18 @@
-//! placeholder
+//! Test support shared by every crate's tests.
+//!
+//! - [`TestDb`]: a fresh, migrated database per test — always SQLite in a
+//!   temporary directory, and PostgreSQL when `KEEL_TEST_POSTGRES_URL` is
+//!   set (a new database, dropped afterwards).
+//! - [`TestApp`]: the real router driven in-process, with helpers for JSON
+//!   requests and for setting up accounts and workspaces.
+//!
+//! Tests call [`backends`] and run once per backend, so one suite covers
+//! both databases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod db;
+
+pub use app::{Response, TestApp};
+pub use db::{TestDb, backends};
