@@ -23,7 +23,7 @@ pub struct TaskArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
-    /// List tasks, newest first, with optional filters
+    /// List tasks, with optional filters
     #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Create a task and print its key
@@ -137,7 +137,7 @@ pub struct AddArgs {
     #[arg(long)]
     team: Option<String>,
     /// Estimate in points
-    #[arg(long, value_name = "POINTS")]
+    #[arg(long, value_name = "POINTS", allow_hyphen_values = true)]
     estimate: Option<f64>,
     /// Due date, YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
@@ -179,7 +179,12 @@ pub struct EditArgs {
     #[arg(long)]
     team: Option<String>,
     /// New estimate in points, or `none`
-    #[arg(long, value_name = "POINTS", value_parser = parse_estimate)]
+    #[arg(
+        long,
+        value_name = "POINTS",
+        value_parser = parse_estimate,
+        allow_hyphen_values = true
+    )]
     estimate: Option<Clearable<f64>>,
     /// New due date (YYYY-MM-DD), or `none`
     #[arg(long, value_name = "DATE")]

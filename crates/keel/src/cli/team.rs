@@ -21,7 +21,7 @@ pub enum TeamCommand {
     List,
     /// Create a team
     Create {
-        /// Short key, e.g. "ENG"
+        /// Short key: lower-case letters, digits and `-`, e.g. "eng"
         #[arg(long)]
         key: String,
         /// Display name, e.g. "Engineering"

@@ -56,14 +56,19 @@ pub async fn run(args: WorkspaceArgs) -> Result<()> {
                     .then(|| session.creds.workspace.clone())
                     .flatten()
             });
-            let mut table = output::table(&["", "SLUG", "NAME", "ROLE"]);
+            let mut table = output::table(&["SLUG", "NAME", "ROLE", "DEFAULT"]);
             for ws in &items {
                 let mark = if default.as_deref() == Some(ws.slug.as_str()) {
                     "*"
                 } else {
                     ""
                 };
-                table.add_row(vec![mark, &ws.slug, &ws.name, &ws.role]);
+                table.add_row(vec![
+                    ws.slug.as_str(),
+                    ws.name.as_str(),
+                    ws.role.as_str(),
+                    mark,
+                ]);
             }
             output::print_table(
                 table,

@@ -1,0 +1,866 @@
+//! End-to-end tests of the `keel` command-line client: the real binary
+//! against a real `keel serve` on a random port, with its own SQLite data
+//! directory and its own credentials file per test (`KEEL_CONFIG`), so no
+//! test touches the real home directory or another test's server.
+//!
+//! The server is started with `--bind 127.0.0.1:0`; the test reads its
+//! stdout until the `Keel listening on http://…` line (no sleeps) and kills
+//! it when the [`Server`] guard drops.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keel_api_types::{NewUser, Page, Task, Workspace};
+use keel_client::KeelClient;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const KEEL: &str = env!("CARGO_BIN_EXE_keel");
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+const ADMIN_EMAIL: &str = "ada@example.com";
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// Environment variables that would change what the binary does; cleared
+/// for every child so the developer's own settings cannot leak in.
+const KEEL_VARS: &[&str] = &[
+    "KEEL_SERVER",
+    "KEEL_TOKEN",
+    "KEEL_WORKSPACE",
+    "KEEL_CONFIG",
+    "KEEL_CONFIG_FILE",
+    "KEEL_DATA_DIR",
+    "KEEL_DATABASE_URL",
+    "KEEL_BIND",
+    "KEEL_LOG_FORMAT",
+];
+
+/// A fresh, empty directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("keel-cli-test-{}-{n}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A running `keel serve`, killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+    _dir: TempDir,
+}
+
+impl Server {
+    fn start(name: &str) -> Self {
+        let dir = TempDir::new(&format!("server-{name}"));
+        let mut command = Command::new(KEEL);
+        for var in KEEL_VARS {
+            command.env_remove(var);
+        }
+        let mut child = command
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.0.join("data"))
+            .current_dir(&dir.0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start `keel serve`");
+
+        // Drain both pipes on threads so the server never blocks on a full
+        // pipe; keep stderr to explain a failed start.
+        let logs = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut logs = sink.lock().unwrap();
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.trim().strip_prefix("Keel listening on ") {
+                    let _ = tx.send(url.to_owned());
+                }
+            }
+        });
+        match rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(url) => Self {
+                child,
+                url,
+                _dir: dir,
+            },
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "`keel serve` did not report its address within {STARTUP_TIMEOUT:?}; stderr:\n{}",
+                    logs.lock().unwrap()
+                );
+            }
+        }
+    }
+
+    fn client(&self, token: Option<String>) -> KeelClient {
+        KeelClient::new(&self.url, token).unwrap()
+    }
+
+    /// First-run set-up through the API; returns the admin's token.
+    fn setup_admin(&self) -> String {
+        let response = block_on(self.client(None).setup(&NewUser {
+            email: ADMIN_EMAIL.into(),
+            name: "Ada Lovelace".into(),
+            password: ADMIN_PASSWORD.into(),
+        }))
+        .expect("POST /api/v1/setup");
+        assert_eq!(response.user.email, ADMIN_EMAIL);
+        response.token
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// The result of one `keel` run.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Asserts success and returns stdout.
+    fn ok(self) -> String {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self.stdout
+    }
+
+    /// Asserts failure with exactly one line on stderr, and returns it.
+    fn fails(self) -> String {
+        assert!(
+            self.code.is_some_and(|c| c != 0),
+            "expected failure, got {:?}\nstdout: {}\nstderr: {}",
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        let stderr = self.stderr.trim_end();
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "expected a one-line error, got:\n{stderr}"
+        );
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr.to_owned()
+    }
+
+    fn json(self) -> Value {
+        let stdout = self.ok();
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+    }
+}
+
+/// One CLI user: a credentials file of their own.
+struct User {
+    config: PathBuf,
+    _dir: TempDir,
+}
+
+impl User {
+    fn new(name: &str) -> Self {
+        let dir = TempDir::new(&format!("user-{name}"));
+        Self {
+            config: dir.0.join("keel").join("credentials.toml"),
+            _dir: dir,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(KEEL);
+        for var in KEEL_VARS {
+            command.env_remove(var);
+        }
+        command
+            .args(args)
+            .env("KEEL_CONFIG", &self.config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        collect(self.command(args).output().unwrap())
+    }
+
+    fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        let mut child = self.command(args).stdin(Stdio::piped()).spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        collect(child.wait_with_output().unwrap())
+    }
+
+    fn login(&self, server: &Server, email: &str, password: &str) -> String {
+        self.run_with_stdin(
+            &[
+                "login",
+                "--server",
+                &server.url,
+                "--email",
+                email,
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+        .ok()
+    }
+
+    fn stored(&self) -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(&self.config).unwrap()).unwrap()
+    }
+
+    fn stored_str(&self, key: &str) -> String {
+        self.stored()[key].as_str().unwrap().to_owned()
+    }
+}
+
+fn collect(output: std::process::Output) -> Run {
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A server with an admin logged in through the CLI, owning workspace
+/// `acme` with product `KEEL`.
+fn ready(name: &str) -> (Server, User) {
+    let server = Server::start(name);
+    server.setup_admin();
+    let user = User::new(name);
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    user.run(&["workspace", "create", "--name", "Acme", "--slug", "acme"])
+        .ok();
+    user.run(&["product", "create", "--name", "Keel", "--key", "KEEL"])
+        .ok();
+    (server, user)
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn login_stores_a_private_token_and_whoami_uses_it() {
+    let server = Server::start("login");
+    server.setup_admin();
+    let user = User::new("login");
+
+    let out = user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    assert!(out.contains("Logged in"), "{out}");
+    assert!(out.contains(ADMIN_EMAIL), "{out}");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&user.config), 0o600, "credentials file mode");
+        assert_eq!(mode(user.config.parent().unwrap()), 0o700, "directory mode");
+    }
+    assert_eq!(user.stored_str("server"), server.url);
+    assert!(!user.stored_str("token").is_empty());
+    assert!(!user.stored_str("token_id").is_empty());
+
+    let out = user.run(&["whoami"]).ok();
+    assert!(out.contains("Ada Lovelace"), "{out}");
+    assert!(out.contains(ADMIN_EMAIL), "{out}");
+    let me = user.run(&["whoami", "--json"]).json();
+    assert_eq!(me["email"], ADMIN_EMAIL);
+
+    // The token was named after this computer and is listed server-side.
+    let token = user.stored_str("token");
+    let tokens = block_on(
+        server
+            .client(Some(token))
+            .list_tokens(&keel_client::ListParams::default()),
+    )
+    .unwrap();
+    assert!(
+        tokens
+            .items
+            .iter()
+            .any(|t| t.name.starts_with("keel CLI on ")),
+        "{:?}",
+        tokens.items
+    );
+}
+
+#[test]
+fn wrong_password_and_missing_login_are_one_line_errors() {
+    let server = Server::start("bad-login");
+    server.setup_admin();
+    let user = User::new("bad-login");
+
+    let err = user
+        .run_with_stdin(
+            &[
+                "login",
+                "--server",
+                &server.url,
+                "--email",
+                ADMIN_EMAIL,
+                "--password-stdin",
+            ],
+            "wrong password\n",
+        )
+        .fails();
+    assert!(err.contains("401"), "{err}");
+    assert!(!user.config.exists(), "no credentials after a failed login");
+
+    let err = user.run(&["task", "list"]).fails();
+    assert!(err.contains("not logged in"), "{err}");
+
+    let err = user
+        .run(&["whoami", "--server", &server.url, "--token", "not-a-token"])
+        .fails();
+    assert!(err.contains("401"), "{err}");
+
+    let err = user
+        .run(&["whoami", "--server", "http://127.0.0.1:1", "--token", "x"])
+        .fails();
+    assert!(
+        err.contains("cannot reach server at http://127.0.0.1:1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn logout_revokes_the_token_and_deletes_the_file() {
+    let server = Server::start("logout");
+    server.setup_admin();
+    let user = User::new("logout");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    let token = user.stored_str("token");
+    block_on(server.client(Some(token.clone())).me()).expect("token works before logout");
+
+    let out = user.run(&["logout"]).ok();
+    assert!(out.contains("Logged out"), "{out}");
+    assert!(!user.config.exists(), "credentials file removed");
+
+    let err = block_on(server.client(Some(token.clone())).me()).unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    let err = user
+        .run(&["whoami", "--server", &server.url, "--token", &token])
+        .fails();
+    assert!(err.contains("401"), "{err}");
+    let err = user.run(&["logout"]).fails();
+    assert!(err.contains("not logged in"), "{err}");
+}
+
+#[test]
+fn workspaces_products_and_the_default_workspace() {
+    let server = Server::start("workspaces");
+    server.setup_admin();
+    let user = User::new("workspaces");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+
+    let out = user.run(&["workspace", "list"]).ok();
+    assert!(out.contains("No workspaces"), "{out}");
+    let err = user.run(&["product", "list"]).fails();
+    assert!(err.contains("workspace create"), "{err}");
+
+    let out = user
+        .run(&[
+            "workspace",
+            "create",
+            "--name",
+            "Acme Inc.",
+            "--slug",
+            "acme",
+        ])
+        .ok();
+    assert!(out.contains("acme"), "{out}");
+    // With exactly one workspace, it is used without asking.
+    user.run(&[
+        "product", "create", "--name", "Keel", "--key", "KEEL", "--vision", "Ship",
+    ])
+    .ok();
+
+    let ws = user.run(&[
+        "workspace",
+        "create",
+        "--name",
+        "Beta",
+        "--slug",
+        "beta",
+        "--json",
+    ]);
+    let ws: Workspace = serde_json::from_str(&ws.ok()).unwrap();
+    assert_eq!(ws.slug, "beta");
+    assert_eq!(ws.role, "owner");
+
+    let list: Page<Workspace> =
+        serde_json::from_value(user.run(&["workspace", "list", "--json"]).json()).unwrap();
+    let mut slugs: Vec<_> = list.items.iter().map(|w| w.slug.as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(slugs, ["acme", "beta"]);
+    let table = user.run(&["workspace", "list"]).ok();
+    assert!(
+        table.contains("SLUG") && table.contains("Acme Inc.") && table.contains("beta"),
+        "{table}"
+    );
+
+    // Two workspaces: the CLI asks which one.
+    let err = user.run(&["product", "list"]).fails();
+    assert!(err.contains("acme") && err.contains("beta"), "{err}");
+
+    let out = user.run(&["product", "list", "-w", "acme"]).ok();
+    assert!(out.contains("KEEL") && out.contains("Keel"), "{out}");
+    let products = user
+        .run(&["product", "list", "--workspace", "beta", "--json"])
+        .json();
+    assert_eq!(products["items"].as_array().unwrap().len(), 0);
+
+    let mut command = user.command(&["product", "list"]);
+    command.env("KEEL_WORKSPACE", "acme");
+    let out = collect(command.output().unwrap()).ok();
+    assert!(out.contains("KEEL"), "{out}");
+
+    user.run(&["workspace", "use", "acme"]).ok();
+    assert_eq!(user.stored_str("workspace"), "acme");
+    #[cfg(unix)]
+    assert_eq!(mode(&user.config), 0o600);
+    let out = user.run(&["product", "list"]).ok();
+    assert!(out.contains("KEEL"), "{out}");
+    let table = user.run(&["workspace", "list"]).ok();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("acme") && l.ends_with('*')),
+        "{table}"
+    );
+
+    let err = user.run(&["workspace", "use", "nope"]).fails();
+    assert!(err.contains("404"), "{err}");
+    assert_eq!(user.stored_str("workspace"), "acme");
+
+    // Creating a duplicate product key names the problem.
+    let err = user
+        .run(&["product", "create", "--name", "Again", "--key", "KEEL"])
+        .fails();
+    assert!(err.contains("409") || err.contains("key"), "{err}");
+}
+
+#[test]
+fn task_journey() {
+    let (_server, user) = ready("tasks");
+
+    let key = user
+        .run(&[
+            "task",
+            "add",
+            "Fix the login page",
+            "--product",
+            "KEEL",
+            "--description",
+            "The button is *gone*.",
+            "--priority",
+            "high",
+            "--type",
+            "bug",
+            "--estimate",
+            "3",
+            "--due",
+            "2030-01-31",
+            "--label",
+            "auth,ui",
+        ])
+        .ok();
+    let key = key.trim().to_owned();
+    assert_eq!(key, "KEEL-1");
+    let second = user.run(&["task", "add", "Write docs"]).ok();
+    assert_eq!(second.trim(), "KEEL-2", "the only product is the default");
+    let sub = user
+        .run(&[
+            "task",
+            "add",
+            "Add a test",
+            "-p",
+            "KEEL",
+            "--parent",
+            "KEEL-1",
+            "--json",
+        ])
+        .json();
+    assert_eq!(sub["key"], "KEEL-3");
+    assert_eq!(sub["parent"], "KEEL-1");
+
+    let table = user.run(&["task", "list"]).ok();
+    for needle in [
+        "KEY",
+        "KEEL-1",
+        "KEEL-2",
+        "KEEL-3",
+        "Fix the login page",
+        "high",
+    ] {
+        assert!(table.contains(needle), "{needle} missing from:\n{table}");
+    }
+    let page: Page<Task> =
+        serde_json::from_value(user.run(&["task", "list", "--json"]).json()).unwrap();
+    assert_eq!(page.items.len(), 3);
+    let page: Page<Task> = serde_json::from_value(
+        user.run(&["task", "list", "--priority", "high", "--json"])
+            .json(),
+    )
+    .unwrap();
+    assert_eq!(
+        page.items
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect::<Vec<_>>(),
+        ["KEEL-1"]
+    );
+    let page: Page<Task> = serde_json::from_value(
+        user.run(&["task", "list", "--label", "ui", "--json"])
+            .json(),
+    )
+    .unwrap();
+    assert_eq!(page.items.len(), 1);
+
+    let out = user.run(&["task", "show", "KEEL-1"]).ok();
+    for needle in [
+        "KEEL-1",
+        "Fix the login page",
+        "high",
+        "bug",
+        "2030-01-31",
+        "auth, ui",
+        "The button is *gone*.",
+        "Sub-tasks (1)",
+        "KEEL-3",
+    ] {
+        assert!(out.contains(needle), "{needle} missing from:\n{out}");
+    }
+
+    let task = user
+        .run(&[
+            "task",
+            "edit",
+            "KEEL-1",
+            "--title",
+            "Fix the sign-in page",
+            "--add-label",
+            "p1",
+            "--json",
+        ])
+        .json();
+    assert_eq!(task["title"], "Fix the sign-in page");
+    assert_eq!(task["labels"], serde_json::json!(["auth", "ui", "p1"]));
+    let out = user
+        .run(&[
+            "task",
+            "edit",
+            "KEEL-1",
+            "--remove-label",
+            "ui",
+            "--estimate",
+            "none",
+        ])
+        .ok();
+    assert!(out.contains("Updated KEEL-1"), "{out}");
+
+    let out = user.run(&["task", "move", "KEEL-1", "in-progress"]).ok();
+    assert!(out.contains("in_progress"), "{out}");
+    let out = user.run(&["task", "assign", "KEEL-1", "me"]).ok();
+    assert!(out.contains(ADMIN_EMAIL), "{out}");
+    let mine: Page<Task> = serde_json::from_value(
+        user.run(&["task", "list", "--assignee", "me", "--json"])
+            .json(),
+    )
+    .unwrap();
+    assert_eq!(
+        mine.items
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect::<Vec<_>>(),
+        ["KEEL-1"]
+    );
+
+    let out = user
+        .run(&["task", "comment", "KEEL-1", "Reproduced on Firefox."])
+        .ok();
+    assert!(out.contains("KEEL-1"), "{out}");
+    let out = user.run(&["task", "done", "KEEL-1"]).ok();
+    assert!(out.contains("done"), "{out}");
+
+    let details = user.run(&["task", "show", "KEEL-1", "--json"]).json();
+    let task = &details["task"];
+    assert_eq!(task["status"], "done");
+    assert_eq!(task["title"], "Fix the sign-in page");
+    assert_eq!(task["labels"], serde_json::json!(["auth", "p1"]));
+    assert_eq!(task["estimate"], Value::Null);
+    assert_eq!(task["assignee"]["email"], ADMIN_EMAIL);
+    assert!(task["completed_at"].is_string());
+    assert_eq!(details["sub_tasks"][0]["key"], "KEEL-3");
+    assert_eq!(details["comments"][0]["body"], "Reproduced on Firefox.");
+    let activity = details["activity"].as_array().unwrap();
+    assert!(
+        activity
+            .iter()
+            .any(|a| a["field"] == "status" && a["to"] == "done"),
+        "{activity:#?}"
+    );
+    assert!(
+        activity.iter().any(|a| a["field"] == "title"),
+        "{activity:#?}"
+    );
+
+    let out = user.run(&["task", "show", "KEEL-1"]).ok();
+    for needle in ["Comments (1)", "Reproduced on Firefox.", "Activity", "done"] {
+        assert!(out.contains(needle), "{needle} missing from:\n{out}");
+    }
+
+    let out = user.run(&["task", "assign", "KEEL-1", "none"]).ok();
+    assert!(out.contains("unassigned"), "{out}");
+    let task = user.run(&["task", "show", "KEEL-1", "--json"]).json();
+    assert_eq!(task["task"]["assignee"], Value::Null);
+
+    let out = user.run(&["task", "delete", "KEEL-2", "--yes"]).ok();
+    assert!(out.contains("Deleted KEEL-2"), "{out}");
+    let err = user.run(&["task", "show", "KEEL-2"]).fails();
+    assert!(err.contains("404"), "{err}");
+}
+
+#[test]
+fn task_errors_are_clear_one_liners() {
+    let (_server, user) = ready("task-errors");
+    user.run(&["task", "add", "Something", "-p", "KEEL"]).ok();
+
+    let err = user.run(&["task", "show", "KEEL-999"]).fails();
+    assert!(err.contains("404"), "{err}");
+    let err = user.run(&["task", "move", "KEEL-1", "sideways"]).fails();
+    assert!(err.contains("status"), "the field is named: {err}");
+    assert!(err.contains("422") || err.contains("400"), "{err}");
+    let err = user.run(&["task", "add", "", "-p", "KEEL"]).fails();
+    assert!(err.contains("title"), "{err}");
+    let err = user.run(&["task", "add", "x", "-p", "NOPE"]).fails();
+    assert!(err.contains("product") || err.contains("404"), "{err}");
+    let err = user
+        .run(&["task", "add", "x", "-p", "KEEL", "--due", "tomorrow"])
+        .fails();
+    assert!(err.contains("due_date"), "{err}");
+    let err = user.run(&["task", "edit", "KEEL-1"]).fails();
+    assert!(err.contains("nothing to change"), "{err}");
+    let err = user.run(&["task", "delete", "KEEL-1"]).fails();
+    assert!(err.contains("--yes"), "{err}");
+    let err = user.run(&["task", "list", "-w", "nowhere"]).fails();
+    assert!(err.contains("404"), "{err}");
+
+    // A stale version is refused and nothing changes.
+    let task = user.run(&["task", "show", "KEEL-1", "--json"]).json();
+    let version = task["task"]["version"].as_i64().unwrap();
+    let stale = (version - 1).to_string();
+    let fresh = version.to_string();
+    let err = user
+        .run(&[
+            "task",
+            "edit",
+            "KEEL-1",
+            "--title",
+            "Changed",
+            "--if-version",
+            &stale,
+        ])
+        .fails();
+    assert!(err.contains("412"), "{err}");
+    let task = user.run(&["task", "show", "KEEL-1", "--json"]).json();
+    assert_eq!(task["task"]["title"], "Something");
+    user.run(&[
+        "task",
+        "edit",
+        "KEEL-1",
+        "--title",
+        "Changed",
+        "--if-version",
+        &fresh,
+    ])
+    .ok();
+}
+
+#[test]
+fn task_list_pages_and_all() {
+    let (_server, user) = ready("paging");
+    for n in 1..=5 {
+        user.run(&["task", "add", &format!("Task {n}"), "-p", "KEEL"])
+            .ok();
+    }
+    let run = user.run(&["task", "list", "--limit", "2"]);
+    assert!(
+        run.stderr.contains("--all"),
+        "hint about more pages: {}",
+        run.stderr
+    );
+    let out = run.ok();
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("KEEL-")).count(),
+        2,
+        "{out}"
+    );
+
+    let page = user.run(&["task", "list", "--limit", "2", "--json"]).json();
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let next = user
+        .run(&[
+            "task", "list", "--limit", "2", "--cursor", &cursor, "--json",
+        ])
+        .json();
+    assert_eq!(next["items"].as_array().unwrap().len(), 2);
+    assert_ne!(next["items"][0]["key"], page["items"][0]["key"]);
+
+    let all = user
+        .run(&["task", "list", "--limit", "2", "--all", "--json"])
+        .json();
+    let mut keys: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap().to_owned())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["KEEL-1", "KEEL-2", "KEEL-3", "KEEL-4", "KEEL-5"]);
+    assert_eq!(all["next_cursor"], Value::Null);
+}
+
+#[test]
+fn members_and_teams() {
+    let (server, admin) = ready("members");
+    let admin_token = admin.stored_str("token");
+    block_on(server.client(Some(admin_token)).create_user(&NewUser {
+        email: "bob@example.com".into(),
+        name: "Bob".into(),
+        password: "another long password".into(),
+    }))
+    .expect("POST /api/v1/admin/users");
+
+    let out = admin
+        .run(&["member", "add", "bob@example.com", "--role", "viewer"])
+        .ok();
+    assert!(out.contains("viewer"), "{out}");
+    let out = admin.run(&["member", "list"]).ok();
+    assert!(
+        out.contains("bob@example.com") && out.contains("owner"),
+        "{out}"
+    );
+    let out = admin
+        .run(&["member", "set", "bob@example.com", "--role", "member"])
+        .ok();
+    assert!(out.contains("member"), "{out}");
+
+    // Bob, through his own CLI login, sees the workspace and may work on tasks.
+    let bob = User::new("bob");
+    bob.login(&server, "bob@example.com", "another long password");
+    let key = bob.run(&["task", "add", "Bob's task", "-p", "KEEL"]).ok();
+    assert_eq!(key.trim(), "KEEL-1");
+    let err = bob
+        .run(&["member", "add", "ada@example.com", "--role", "admin"])
+        .fails();
+    assert!(err.contains("403"), "{err}");
+
+    let out = admin.run(&["member", "deactivate", "bob@example.com"]).ok();
+    assert!(out.contains("deactivated"), "{out}");
+    let members = admin.run(&["member", "list", "--json"]).json();
+    let bob_row = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["email"] == "bob@example.com")
+        .unwrap()
+        .clone();
+    assert_eq!(bob_row["active"], false);
+    bob.run(&["task", "list", "-w", "acme"]).fails();
+
+    let out = admin
+        .run(&["team", "create", "--key", "eng", "--name", "Engineering"])
+        .ok();
+    assert!(out.contains("eng"), "{out}");
+    let teams = admin.run(&["team", "list", "--json"]).json();
+    assert_eq!(teams["items"][0]["key"], "eng");
+    let task = admin
+        .run(&[
+            "task",
+            "add",
+            "Team task",
+            "-p",
+            "KEEL",
+            "--team",
+            "eng",
+            "--json",
+        ])
+        .json();
+    assert_eq!(task["team"], "eng");
+}
+
+#[test]
+fn help_and_completions_need_no_server() {
+    let user = User::new("help");
+    for args in [
+        &["--help"][..],
+        &["task", "--help"],
+        &["task", "add", "--help"],
+        &["login", "--help"],
+        &["workspace", "use", "--help"],
+    ] {
+        let out = user.run(args).ok();
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let out = user.run(&["completions", shell]).ok();
+        assert!(out.contains("keel"), "{shell}");
+        assert!(out.contains("task"), "{shell}");
+    }
+}
