@@ -402,6 +402,55 @@ fn logout_revokes_the_token_and_deletes_the_file() {
 }
 
 #[test]
+fn logging_in_again_replaces_the_old_token() {
+    let server = Server::start("relogin");
+    server.setup_admin();
+    let user = User::new("relogin");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    let first = user.stored_str("token");
+    user.run(&["workspace", "create", "--name", "Acme", "--slug", "acme"])
+        .ok();
+    user.run(&["workspace", "use", "acme"]).ok();
+
+    // A credentials file someone loosened is rewritten private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&user.config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    #[cfg(unix)]
+    assert_eq!(mode(&user.config), 0o600);
+    let second = user.stored_str("token");
+    assert_ne!(first, second);
+    assert_eq!(
+        user.stored_str("workspace"),
+        "acme",
+        "default workspace kept"
+    );
+    let err = block_on(server.client(Some(first)).me()).unwrap_err();
+    assert_eq!(err.status(), Some(401), "old token revoked: {err}");
+    block_on(server.client(Some(second)).me()).expect("new token works");
+}
+
+#[test]
+fn logout_keeps_credentials_when_the_server_is_down_unless_forced() {
+    let server = Server::start("logout-down");
+    server.setup_admin();
+    let user = User::new("logout-down");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    drop(server);
+
+    let err = user.run(&["logout"]).fails();
+    assert!(err.contains("cannot reach server"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(user.config.exists(), "credentials kept");
+    let out = user.run(&["logout", "--force"]).ok();
+    assert!(out.contains("NOT revoked"), "{out}");
+    assert!(!user.config.exists());
+}
+
+#[test]
 fn workspaces_products_and_the_default_workspace() {
     let server = Server::start("workspaces");
     server.setup_admin();
@@ -858,6 +907,13 @@ fn help_and_completions_need_no_server() {
         let out = user.run(args).ok();
         assert!(out.contains("Usage:"), "{args:?}: {out}");
     }
+    // A reader that goes away early (`keel … | head -1`) is not an error.
+    let mut child = user.command(&["completions", "bash"]).spawn().unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+
     for shell in ["bash", "zsh", "fish"] {
         let out = user.run(&["completions", shell]).ok();
         assert!(out.contains("keel"), "{shell}");
