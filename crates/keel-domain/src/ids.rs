@@ -8,7 +8,9 @@ pub fn new_id() -> String {
 
 /// Whether `s` looks like an id we issued (32 lowercase hex digits).
 pub fn looks_like_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

@@ -94,7 +94,14 @@ mod tests {
             (Role::Viewer, [true, false, false, false, false, false]),
             (Role::Guest, [true, true, false, false, false, false]),
         ];
-        let perms = [Read, Comment, Write, ManageProducts, ManageMembers, ManageOwners];
+        let perms = [
+            Read,
+            Comment,
+            Write,
+            ManageProducts,
+            ManageMembers,
+            ManageOwners,
+        ];
         for (role, expected) in table {
             for (perm, want) in perms.iter().zip(expected) {
                 assert_eq!(role.allows(*perm), want, "{role:?} {perm:?}");

@@ -13,9 +13,8 @@ use time::{OffsetDateTime, UtcOffset};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(OffsetDateTime);
 
-const STORAGE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] = format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-);
+const STORAGE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
 
 impl Timestamp {
     pub fn now() -> Self {
@@ -90,8 +89,17 @@ mod tests {
 
     #[test]
     fn dates_are_strict() {
-        assert_eq!(Date::parse("due_date", "2026-02-28").unwrap().as_string(), "2026-02-28");
-        for bad in ["2026-02-30", "26-1-1", "2026/01/01", "", "2026-01-01T00:00:00Z"] {
+        assert_eq!(
+            Date::parse("due_date", "2026-02-28").unwrap().as_string(),
+            "2026-02-28"
+        );
+        for bad in [
+            "2026-02-30",
+            "26-1-1",
+            "2026/01/01",
+            "",
+            "2026-01-01T00:00:00Z",
+        ] {
             let err = Date::parse("due_date", bad).unwrap_err();
             assert_eq!(err.field, "due_date", "{bad}");
         }

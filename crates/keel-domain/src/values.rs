@@ -25,7 +25,10 @@ pub fn line(field: &str, s: &str) -> Result<String, FieldError> {
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must be a single line without control characters"));
+        return Err(FieldError::new(
+            field,
+            "must be a single line without control characters",
+        ));
     }
     Ok(trimmed.to_string())
 }
@@ -123,7 +126,8 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
         let ok = (2..=40).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
         if ok {
@@ -151,7 +155,8 @@ impl ProductKey {
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
         let ok = (2..=10).contains(&s.len())
             && s.as_bytes()[0].is_ascii_uppercase()
-            && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if ok {
             Ok(Self(s.to_string()))
         } else {
@@ -219,18 +224,25 @@ pub fn estimate(field: &str, v: f64) -> Result<f64, FieldError> {
     if v.is_finite() && (0.0..=1000.0).contains(&v) {
         Ok(v)
     } else {
-        Err(FieldError::new(field, "must be a number of points from 0 to 1000"))
+        Err(FieldError::new(
+            field,
+            "must be a number of points from 0 to 1000",
+        ))
     }
 }
 
 /// A team key such as `eng`: 1–20 lower-case letters, digits or `-`.
 pub fn team_key(field: &str, s: &str) -> Result<String, FieldError> {
     let ok = (1..=20).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(s.to_string())
     } else {
-        Err(FieldError::new(field, "must be 1-20 characters of a-z, 0-9 and '-'"))
+        Err(FieldError::new(
+            field,
+            "must be 1-20 characters of a-z, 0-9 and '-'",
+        ))
     }
 }
 
@@ -241,9 +253,18 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("email", " Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@x.io", "a@b", "a b@c.io", "a@b@c.io", "a@.io"] {
-            assert_eq!(Email::parse("email", bad).unwrap_err().field, "email", "{bad}");
+        assert_eq!(
+            Email::parse("email", " Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "", "ada", "ada@", "@x.io", "a@b", "a b@c.io", "a@b@c.io", "a@.io",
+        ] {
+            assert_eq!(
+                Email::parse("email", bad).unwrap_err().field,
+                "email",
+                "{bad}"
+            );
         }
     }
 
@@ -256,7 +277,16 @@ mod tests {
         }
         let k = TaskKey::parse("id", "KEEL-42").unwrap();
         assert_eq!((k.product.as_str(), k.number), ("KEEL", 42));
-        for bad in ["KEEL-0", "KEEL-", "KEEL", "-1", "keel-1", "KEEL-1x", "KEEL--1", "KEEL-99999999999999999999"] {
+        for bad in [
+            "KEEL-0",
+            "KEEL-",
+            "KEEL",
+            "-1",
+            "keel-1",
+            "KEEL-1x",
+            "KEEL--1",
+            "KEEL-99999999999999999999",
+        ] {
             assert!(TaskKey::parse("id", bad).is_err(), "{bad}");
         }
         assert!(Slug::parse("slug", "acme-inc").is_ok());

@@ -17,7 +17,10 @@ pub enum ApiError {
     Unauthorized(&'static str),
     Forbidden(&'static str),
     NotFound(&'static str),
-    Conflict { field: String, message: String },
+    Conflict {
+        field: String,
+        message: String,
+    },
     /// `If-Match` named a version that is no longer current.
     PreconditionFailed,
     PayloadTooLarge,
@@ -37,28 +40,77 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str, String) {
         use ApiError::*;
         match self {
-            MalformedBody(d) => (StatusCode::BAD_REQUEST, "malformed-body", "Malformed request body", d.clone()),
+            MalformedBody(d) => (
+                StatusCode::BAD_REQUEST,
+                "malformed-body",
+                "Malformed request body",
+                d.clone(),
+            ),
             Validation(errs) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
                 "Invalid request",
-                errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                errs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ),
-            Unauthorized(d) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", (*d).into()),
-            Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed", (*d).into()),
+            Unauthorized(d) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+                (*d).into(),
+            ),
+            Forbidden(d) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Not allowed",
+                (*d).into(),
+            ),
             NotFound(d) => (StatusCode::NOT_FOUND, "not-found", "Not found", (*d).into()),
-            Conflict { field, message } => (StatusCode::CONFLICT, "conflict", "Conflict", format!("{field}: {message}")),
+            Conflict { field, message } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                format!("{field}: {message}"),
+            ),
             PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "stale-version",
                 "Version mismatch",
-                "the item was changed since the version given in If-Match; nothing was changed".into(),
+                "the item was changed since the version given in If-Match; nothing was changed"
+                    .into(),
             ),
-            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large", "the request body exceeds 1 MiB".into()),
-            UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", "send the body as JSON with Content-Type: application/json".into()),
-            RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", "slow down and retry later".into()),
-            Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", "the database is not answering; retry shortly".into()),
-            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", "an unexpected error occurred; it has been logged".into()),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Request body too large",
+                "the request body exceeds 1 MiB".into(),
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as JSON with Content-Type: application/json".into(),
+            ),
+            RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                "slow down and retry later".into(),
+            ),
+            Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the database is not answering; retry shortly".into(),
+            ),
+            Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "an unexpected error occurred; it has been logged".into(),
+            ),
         }
     }
 
@@ -67,10 +119,16 @@ impl ApiError {
         let errors = match self {
             ApiError::Validation(errs) => errs
                 .iter()
-                .map(|e| FieldErrorBody { field: e.field.clone(), message: e.message.clone() })
+                .map(|e| FieldErrorBody {
+                    field: e.field.clone(),
+                    message: e.message.clone(),
+                })
                 .collect(),
             ApiError::Conflict { field, message } => {
-                vec![FieldErrorBody { field: field.clone(), message: message.clone() }]
+                vec![FieldErrorBody {
+                    field: field.clone(),
+                    message: message.clone(),
+                }]
             }
             _ => Vec::new(),
         };
@@ -90,7 +148,8 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "internal error");
         }
         let problem = self.to_problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
         response.headers_mut().insert(
@@ -122,9 +181,15 @@ fn constraint_field(name: &str) -> (&'static str, &'static str) {
     } else if n.contains("workspaces") && n.contains("slug") {
         ("slug", "a workspace with this slug already exists")
     } else if n.contains("products") {
-        ("key", "a product with this key already exists in the workspace")
+        (
+            "key",
+            "a product with this key already exists in the workspace",
+        )
     } else if n.contains("teams") {
-        ("key", "a team with this key already exists in the workspace")
+        (
+            "key",
+            "a team with this key already exists in the workspace",
+        )
     } else if n.contains("memberships") {
         ("email", "this person is already a member of the workspace")
     } else {
@@ -139,7 +204,10 @@ impl From<StoreError> for ApiError {
             StoreError::Stale => ApiError::PreconditionFailed,
             StoreError::Conflict(name) => {
                 let (field, message) = constraint_field(&name);
-                ApiError::Conflict { field: field.into(), message: message.into() }
+                ApiError::Conflict {
+                    field: field.into(),
+                    message: message.into(),
+                }
             }
             StoreError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");

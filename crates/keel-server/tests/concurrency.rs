@@ -19,7 +19,12 @@ async fn fifty_concurrent_creates_get_fifty_gap_free_keys() {
             let app = app.clone();
             let token = admin.clone();
             handles.push(tokio::spawn(async move {
-                app.post("/api/v1/workspaces/acme/tasks", &token, json!({"product": "KEEL", "title": format!("t{i}")})).await
+                app.post(
+                    "/api/v1/workspaces/acme/tasks",
+                    &token,
+                    json!({"product": "KEEL", "title": format!("t{i}")}),
+                )
+                .await
             }));
         }
         let mut numbers = Vec::new();
@@ -37,7 +42,14 @@ async fn fifty_concurrent_creates_get_fifty_gap_free_keys() {
             let app = app.clone();
             let token = admin.clone();
             handles.push(tokio::spawn(async move {
-                app.call_with("PATCH", "/api/v1/workspaces/acme/tasks/KEEL-1", Some(&token), Some(json!({"title": format!("v{i}")})), &[("if-match", "\"1\"")]).await
+                app.call_with(
+                    "PATCH",
+                    "/api/v1/workspaces/acme/tasks/KEEL-1",
+                    Some(&token),
+                    Some(json!({"title": format!("v{i}")})),
+                    &[("if-match", "\"1\"")],
+                )
+                .await
             }));
         }
         let mut wins = 0;
@@ -49,7 +61,10 @@ async fn fifty_concurrent_creates_get_fifty_gap_free_keys() {
                 other => panic!("{backend:?}: unexpected {other}: {}", r.text),
             }
         }
-        assert_eq!(wins, 1, "{backend:?}: exactly one update based on version 1 may win");
+        assert_eq!(
+            wins, 1,
+            "{backend:?}: exactly one update based on version 1 may win"
+        );
         let app = Arc::try_unwrap(app).ok().unwrap();
         app.finish().await;
     }

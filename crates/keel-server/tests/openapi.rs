@@ -28,6 +28,9 @@ fn fixed_routes_of_the_contract_are_documented() {
         "/api/v1/workspaces/{ws}/tasks",
         "/api/v1/workspaces/{ws}/tasks/{id}",
     ] {
-        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
     }
 }

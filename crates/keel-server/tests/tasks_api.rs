@@ -16,8 +16,15 @@ async fn task_lifecycle() {
         let admin = app.setup_admin().await;
         app.workspace(&admin, "acme").await;
         let bob = app.user(&admin, "bob@example.com").await;
-        app.add_member(&admin, "acme", "bob@example.com", "member").await;
-        app.post(&format!("{WS}/teams"), &admin, json!({"key": "eng", "name": "Engineering"})).await.expect(201);
+        app.add_member(&admin, "acme", "bob@example.com", "member")
+            .await;
+        app.post(
+            &format!("{WS}/teams"),
+            &admin,
+            json!({"key": "eng", "name": "Engineering"}),
+        )
+        .await
+        .expect(201);
 
         let created = app
             .post(
@@ -36,73 +43,169 @@ async fn task_lifecycle() {
         assert_eq!(t["assignee"]["email"], "bob@example.com");
         assert_eq!(t["team"], "eng");
         assert_eq!(t["estimate"], 3.0);
-        assert_eq!(t["labels"], json!(["ui", "web"]), "labels are de-duplicated");
+        assert_eq!(
+            t["labels"],
+            json!(["ui", "web"]),
+            "labels are de-duplicated"
+        );
         assert_eq!(t["version"], 1);
-        assert_eq!(created.header("location"), Some("/api/v1/workspaces/acme/tasks/KEEL-1"));
+        assert_eq!(
+            created.header("location"),
+            Some("/api/v1/workspaces/acme/tasks/KEEL-1")
+        );
         assert_eq!(created.header("etag"), Some("\"1\""));
         let id = t["id"].as_str().unwrap().to_string();
 
         // Read by key and by id.
-        let by_key = app.get(&format!("{WS}/tasks/KEEL-1"), &admin).await.expect(200);
-        let by_id = app.get(&format!("{WS}/tasks/{id}"), &admin).await.expect(200);
+        let by_key = app
+            .get(&format!("{WS}/tasks/KEEL-1"), &admin)
+            .await
+            .expect(200);
+        let by_id = app
+            .get(&format!("{WS}/tasks/{id}"), &admin)
+            .await
+            .expect(200);
         assert_eq!(by_key.body, by_id.body);
 
         // Sub-task.
-        let sub = app.post(&format!("{WS}/tasks"), &bob, json!({"product": "KEEL", "title": "Sub", "parent": "KEEL-1"})).await.expect(201);
+        let sub = app
+            .post(
+                &format!("{WS}/tasks"),
+                &bob,
+                json!({"product": "KEEL", "title": "Sub", "parent": "KEEL-1"}),
+            )
+            .await
+            .expect(201);
         assert_eq!(sub.body["key"], "KEEL-2");
         assert_eq!(sub.body["parent"], "KEEL-1");
-        let subs = app.get(&format!("{WS}/tasks?parent=KEEL-1"), &bob).await.expect(200);
+        let subs = app
+            .get(&format!("{WS}/tasks?parent=KEEL-1"), &bob)
+            .await
+            .expect(200);
         assert_eq!(subs.body["items"].as_array().unwrap().len(), 1);
         // A task cannot become its own ancestor.
-        let cycle = app.patch(&format!("{WS}/tasks/KEEL-1"), &bob, json!({"parent": "KEEL-2"})).await.expect(422);
+        let cycle = app
+            .patch(
+                &format!("{WS}/tasks/KEEL-1"),
+                &bob,
+                json!({"parent": "KEEL-2"}),
+            )
+            .await
+            .expect(422);
         assert_eq!(cycle.error_fields(), vec!["parent"]);
 
         // Update with If-Match, then a stale If-Match changes nothing.
         let updated = app
-            .call_with("PATCH", &format!("{WS}/tasks/KEEL-1"), Some(&bob), Some(json!({"status": "done", "assignee": null, "labels": ["web"]})), &[("if-match", "\"1\"")])
+            .call_with(
+                "PATCH",
+                &format!("{WS}/tasks/KEEL-1"),
+                Some(&bob),
+                Some(json!({"status": "done", "assignee": null, "labels": ["web"]})),
+                &[("if-match", "\"1\"")],
+            )
             .await
             .expect(200);
         assert_eq!(updated.body["status"], "done");
         assert!(updated.body["assignee"].is_null());
-        assert!(updated.body["completed_at"].is_string(), "closing a task stamps completed_at");
+        assert!(
+            updated.body["completed_at"].is_string(),
+            "closing a task stamps completed_at"
+        );
         assert_eq!(updated.body["version"], 2);
         let stale = app
-            .call_with("PATCH", &format!("{WS}/tasks/KEEL-1"), Some(&bob), Some(json!({"title": "lost update"})), &[("if-match", "\"1\"")])
+            .call_with(
+                "PATCH",
+                &format!("{WS}/tasks/KEEL-1"),
+                Some(&bob),
+                Some(json!({"title": "lost update"})),
+                &[("if-match", "\"1\"")],
+            )
             .await
             .expect(412);
         assert_eq!(stale.body["status"], 412);
-        let after = app.get(&format!("{WS}/tasks/KEEL-1"), &bob).await.expect(200);
+        let after = app
+            .get(&format!("{WS}/tasks/KEEL-1"), &bob)
+            .await
+            .expect(200);
         assert_eq!(after.body["title"], "Ship the board");
         assert_eq!(after.body["version"], 2);
 
         // A no-op patch changes neither version nor history.
-        let same = app.patch(&format!("{WS}/tasks/KEEL-1"), &bob, json!({"status": "done"})).await.expect(200);
+        let same = app
+            .patch(
+                &format!("{WS}/tasks/KEEL-1"),
+                &bob,
+                json!({"status": "done"}),
+            )
+            .await
+            .expect(200);
         assert_eq!(same.body["version"], 2);
 
         // History names field, old and new value, and who.
-        let history = app.get(&format!("{WS}/tasks/KEEL-1/activity"), &admin).await.expect(200);
+        let history = app
+            .get(&format!("{WS}/tasks/KEEL-1/activity"), &admin)
+            .await
+            .expect(200);
         let entries = history.body["items"].as_array().unwrap();
         assert_eq!(entries[0]["action"], "created");
         let changed: Vec<(String, String, String)> = entries
             .iter()
             .filter(|e| e["action"] == "updated")
-            .map(|e| (e["field"].as_str().unwrap().to_string(), e["from"].as_str().unwrap_or("").to_string(), e["to"].as_str().unwrap_or("").to_string()))
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_string(),
+                    e["from"].as_str().unwrap_or("").to_string(),
+                    e["to"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect();
-        assert!(changed.contains(&("status".into(), "todo".into(), "done".into())), "{changed:?}");
-        assert!(changed.contains(&("assignee".into(), "bob@example.com".into(), "".into())), "{changed:?}");
-        assert!(changed.contains(&("labels".into(), "ui, web".into(), "web".into())), "{changed:?}");
+        assert!(
+            changed.contains(&("status".into(), "todo".into(), "done".into())),
+            "{changed:?}"
+        );
+        assert!(
+            changed.contains(&("assignee".into(), "bob@example.com".into(), "".into())),
+            "{changed:?}"
+        );
+        assert!(
+            changed.contains(&("labels".into(), "ui, web".into(), "web".into())),
+            "{changed:?}"
+        );
         assert!(entries.iter().all(|e| e["actor"]["email"].is_string()));
 
         // Comments.
-        app.post(&format!("{WS}/tasks/KEEL-1/comments"), &bob, json!({"body": "Looks good @admin"})).await.expect(201);
-        let comments = app.get(&format!("{WS}/tasks/KEEL-1/comments"), &admin).await.expect(200);
+        app.post(
+            &format!("{WS}/tasks/KEEL-1/comments"),
+            &bob,
+            json!({"body": "Looks good @admin"}),
+        )
+        .await
+        .expect(201);
+        let comments = app
+            .get(&format!("{WS}/tasks/KEEL-1/comments"), &admin)
+            .await
+            .expect(200);
         assert_eq!(comments.body["items"][0]["body"], "Looks good @admin");
-        assert_eq!(comments.body["items"][0]["author"]["email"], "bob@example.com");
+        assert_eq!(
+            comments.body["items"][0]["author"]["email"],
+            "bob@example.com"
+        );
 
         // Delete; the key is never reused.
-        app.delete(&format!("{WS}/tasks/KEEL-2"), &bob).await.expect(204);
-        app.get(&format!("{WS}/tasks/KEEL-2"), &bob).await.expect(404);
-        let next = app.post(&format!("{WS}/tasks"), &bob, json!({"product": "KEEL", "title": "Next"})).await.expect(201);
+        app.delete(&format!("{WS}/tasks/KEEL-2"), &bob)
+            .await
+            .expect(204);
+        app.get(&format!("{WS}/tasks/KEEL-2"), &bob)
+            .await
+            .expect(404);
+        let next = app
+            .post(
+                &format!("{WS}/tasks"),
+                &bob,
+                json!({"product": "KEEL", "title": "Next"}),
+            )
+            .await
+            .expect(201);
         assert_eq!(next.body["key"], "KEEL-3");
         app.finish().await;
     }
@@ -148,19 +251,47 @@ async fn lists_filter_and_paginate() {
         let count = |path: String| {
             let app = &app;
             let admin = admin.clone();
-            async move { app.get(&path, &admin).await.expect(200).body["items"].as_array().unwrap().len() }
+            async move {
+                app.get(&path, &admin).await.expect(200).body["items"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+            }
         };
         assert_eq!(count(format!("{WS}/tasks?status=done&limit=500")).await, 40);
-        assert_eq!(count(format!("{WS}/tasks?status=done,todo&limit=500")).await, 80);
+        assert_eq!(
+            count(format!("{WS}/tasks?status=done,todo&limit=500")).await,
+            80
+        );
         assert_eq!(count(format!("{WS}/tasks?label=ux&limit=500")).await, 30);
         assert_eq!(count(format!("{WS}/tasks?assignee=me&limit=500")).await, 24);
-        assert_eq!(count(format!("{WS}/tasks?assignee=none&limit=500")).await, 96);
-        assert_eq!(count(format!("{WS}/tasks?assignee=admin@example.com&status=todo&limit=500")).await, 8);
-        assert_eq!(count(format!("{WS}/tasks?q=task%2011&limit=500")).await, 11, "case-insensitive substring");
-        assert_eq!(count(format!("{WS}/tasks?q=50%25_&limit=500")).await, 120, "LIKE wildcards match literally");
+        assert_eq!(
+            count(format!("{WS}/tasks?assignee=none&limit=500")).await,
+            96
+        );
+        assert_eq!(
+            count(format!(
+                "{WS}/tasks?assignee=admin@example.com&status=todo&limit=500"
+            ))
+            .await,
+            8
+        );
+        assert_eq!(
+            count(format!("{WS}/tasks?q=task%2011&limit=500")).await,
+            11,
+            "case-insensitive substring"
+        );
+        assert_eq!(
+            count(format!("{WS}/tasks?q=50%25_&limit=500")).await,
+            120,
+            "LIKE wildcards match literally"
+        );
         assert_eq!(count(format!("{WS}/tasks?q=5x%25&limit=500")).await, 0);
         assert_eq!(count(format!("{WS}/tasks?product=KEEL&limit=10")).await, 10);
-        let unknown = app.get(&format!("{WS}/tasks?product=NOPE"), &admin).await.expect(422);
+        let unknown = app
+            .get(&format!("{WS}/tasks?product=NOPE"), &admin)
+            .await
+            .expect(422);
         assert_eq!(unknown.error_fields(), vec!["product"]);
         app.finish().await;
     }
@@ -174,29 +305,84 @@ async fn workspaces_are_isolated() {
         let eve = app.user(&admin, "eve@example.com").await;
         app.workspace(&admin, "acme").await;
         app.workspace(&eve, "evil").await;
-        let t = app.post(&format!("{WS}/tasks"), &admin, json!({"product": "KEEL", "title": "Secret"})).await.expect(201);
+        let t = app
+            .post(
+                &format!("{WS}/tasks"),
+                &admin,
+                json!({"product": "KEEL", "title": "Secret"}),
+            )
+            .await
+            .expect(201);
         let id = t.body["id"].as_str().unwrap();
         // Eve is not a member of acme: everything there is 404 for her.
-        app.get(&format!("{WS}/tasks/KEEL-1"), &eve).await.expect(404);
+        app.get(&format!("{WS}/tasks/KEEL-1"), &eve)
+            .await
+            .expect(404);
         app.get(WS, &eve).await.expect(404);
-        app.patch(&format!("{WS}/tasks/KEEL-1"), &eve, json!({"title": "pwned"})).await.expect(404);
+        app.patch(
+            &format!("{WS}/tasks/KEEL-1"),
+            &eve,
+            json!({"title": "pwned"}),
+        )
+        .await
+        .expect(404);
         // Addressing acme's task through her own workspace finds nothing either.
-        app.get(&format!("/api/v1/workspaces/evil/tasks/{id}"), &eve).await.expect(404);
-        app.get("/api/v1/workspaces/evil/tasks/KEEL-1", &eve).await.expect(404);
-        let list = app.get("/api/v1/workspaces/evil/tasks", &eve).await.expect(200);
+        app.get(&format!("/api/v1/workspaces/evil/tasks/{id}"), &eve)
+            .await
+            .expect(404);
+        app.get("/api/v1/workspaces/evil/tasks/KEEL-1", &eve)
+            .await
+            .expect(404);
+        let list = app
+            .get("/api/v1/workspaces/evil/tasks", &eve)
+            .await
+            .expect(200);
         assert!(list.body["items"].as_array().unwrap().is_empty());
         let mine = app.get("/api/v1/workspaces", &eve).await.expect(200);
-        let slugs: Vec<&str> = mine.body["items"].as_array().unwrap().iter().map(|w| w["slug"].as_str().unwrap()).collect();
+        let slugs: Vec<&str> = mine.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["slug"].as_str().unwrap())
+            .collect();
         assert_eq!(slugs, vec!["evil"]);
         // Deactivated members lose access but keep their history.
-        app.add_member(&admin, "acme", "eve@example.com", "member").await;
-        app.post(&format!("{WS}/tasks/KEEL-1/comments"), &eve, json!({"body": "hi"})).await.expect(201);
-        app.patch(&format!("{WS}/members/eve@example.com"), &admin, json!({"active": false})).await.expect(200);
-        app.get(&format!("{WS}/tasks/KEEL-1"), &eve).await.expect(404);
-        let comments = app.get(&format!("{WS}/tasks/KEEL-1/comments"), &admin).await.expect(200);
-        assert_eq!(comments.body["items"][0]["author"]["email"], "eve@example.com");
+        app.add_member(&admin, "acme", "eve@example.com", "member")
+            .await;
+        app.post(
+            &format!("{WS}/tasks/KEEL-1/comments"),
+            &eve,
+            json!({"body": "hi"}),
+        )
+        .await
+        .expect(201);
+        app.patch(
+            &format!("{WS}/members/eve@example.com"),
+            &admin,
+            json!({"active": false}),
+        )
+        .await
+        .expect(200);
+        app.get(&format!("{WS}/tasks/KEEL-1"), &eve)
+            .await
+            .expect(404);
+        let comments = app
+            .get(&format!("{WS}/tasks/KEEL-1/comments"), &admin)
+            .await
+            .expect(200);
+        assert_eq!(
+            comments.body["items"][0]["author"]["email"],
+            "eve@example.com"
+        );
         // The last owner cannot be demoted.
-        let last = app.patch(&format!("{WS}/members/admin@example.com"), &admin, json!({"role": "member"})).await.expect(409);
+        let last = app
+            .patch(
+                &format!("{WS}/members/admin@example.com"),
+                &admin,
+                json!({"role": "member"}),
+            )
+            .await
+            .expect(409);
         assert_eq!(last.error_fields(), vec!["role"]);
         app.finish().await;
     }
@@ -208,15 +394,32 @@ async fn accounts_and_tokens() {
         let app = TestApp::new(backend).await;
         let admin = app.setup_admin().await;
         // Set-up only works once.
-        app.call("POST", "/api/v1/setup", None, Some(json!({"email": "x@example.com", "name": "X", "password": "correct horse battery"})))
-            .await
-            .expect(409);
+        app.call(
+            "POST",
+            "/api/v1/setup",
+            None,
+            Some(
+                json!({"email": "x@example.com", "name": "X", "password": "correct horse battery"}),
+            ),
+        )
+        .await
+        .expect(409);
         let me = app.get("/api/v1/me", &admin).await.expect(200);
         assert_eq!(me.body["email"], "admin@example.com");
         assert!(me.body.get("password_hash").is_none());
         // Wrong password and unknown email look the same.
         let wrong = app.call("POST", "/api/v1/auth/tokens", None, Some(json!({"email": "admin@example.com", "password": "nope nope nope", "name": "t"}))).await.expect(401);
-        let unknown = app.call("POST", "/api/v1/auth/tokens", None, Some(json!({"email": "who@example.com", "password": "nope nope nope", "name": "t"}))).await.expect(401);
+        let unknown = app
+            .call(
+                "POST",
+                "/api/v1/auth/tokens",
+                None,
+                Some(
+                    json!({"email": "who@example.com", "password": "nope nope nope", "name": "t"}),
+                ),
+            )
+            .await
+            .expect(401);
         assert_eq!(wrong.body["detail"], unknown.body["detail"]);
         // A new token works; revoking it stops it at once.
         let created = app.call("POST", "/api/v1/auth/tokens", None, Some(json!({"email": "admin@example.com", "password": "correct horse battery", "name": "laptop"}))).await.expect(201);
@@ -226,16 +429,33 @@ async fn accounts_and_tokens() {
         let listed = app.get("/api/v1/auth/tokens", &token).await.expect(200);
         assert!(listed.text.contains("laptop"));
         assert!(!listed.text.contains(&token), "secrets are never listed");
-        app.delete(&format!("/api/v1/auth/tokens/{token_id}"), &token).await.expect(204);
+        app.delete(&format!("/api/v1/auth/tokens/{token_id}"), &token)
+            .await
+            .expect(204);
         app.get("/api/v1/me", &token).await.expect(401);
-        app.get("/api/v1/me", "keel_not-a-real-token").await.expect(401);
+        app.get("/api/v1/me", "keel_not-a-real-token")
+            .await
+            .expect(401);
         app.call("GET", "/api/v1/me", None, None).await.expect(401);
         // Only instance admins create accounts.
         let bob = app.user(&admin, "bob@example.com").await;
-        app.post("/api/v1/admin/users", &bob, json!({"email": "c@example.com", "name": "C", "password": "correct horse battery"})).await.expect(403);
+        app.post(
+            "/api/v1/admin/users",
+            &bob,
+            json!({"email": "c@example.com", "name": "C", "password": "correct horse battery"}),
+        )
+        .await
+        .expect(403);
         let dup = app.post("/api/v1/admin/users", &admin, json!({"email": "BOB@example.com", "name": "B", "password": "correct horse battery"})).await.expect(409);
         assert_eq!(dup.error_fields(), vec!["email"]);
-        let short = app.post("/api/v1/admin/users", &admin, json!({"email": "d@example.com", "name": "D", "password": "short"})).await.expect(422);
+        let short = app
+            .post(
+                "/api/v1/admin/users",
+                &admin,
+                json!({"email": "d@example.com", "name": "D", "password": "short"}),
+            )
+            .await
+            .expect(422);
         assert_eq!(short.error_fields(), vec!["password"]);
         app.finish().await;
     }

@@ -107,7 +107,10 @@ mod tests {
                 .iter()
                 .map(|(v, name, _, _)| format!("{v:04}_{name}.sql"))
                 .collect();
-            assert_eq!(files, expected, "{backend} migrations must match MIGRATIONS");
+            assert_eq!(
+                files, expected,
+                "{backend} migrations must match MIGRATIONS"
+            );
         }
     }
 

@@ -26,7 +26,12 @@ impl Response {
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         self
     }
 
@@ -38,7 +43,11 @@ impl Response {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -59,19 +68,41 @@ impl TestApp {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Response { status, headers, body, text }
+        Response {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// Sends a JSON request (`body` `None` sends no body).
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         self.call_with(method, path, token, body, &[]).await
     }
 
-    pub async fn call_with(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Response {
-        let mut req = Request::builder().method(Method::from_bytes(method.as_bytes()).unwrap()).uri(path);
+    pub async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
@@ -79,7 +110,10 @@ impl TestApp {
             req = req.header(*k, *v);
         }
         let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string()))
+                .unwrap(),
             None => req.body(Body::empty()).unwrap(),
         };
         self.send(req).await
@@ -116,7 +150,12 @@ impl TestApp {
             .await
             .expect(201);
         let r = self
-            .call("POST", "/api/v1/auth/tokens", None, Some(json!({"email": email, "password": "correct horse battery", "name": "test"})))
+            .call(
+                "POST",
+                "/api/v1/auth/tokens",
+                None,
+                Some(json!({"email": email, "password": "correct horse battery", "name": "test"})),
+            )
             .await
             .expect(201);
         r.body["token"].as_str().unwrap().to_string()
@@ -124,16 +163,30 @@ impl TestApp {
 
     /// Creates workspace `slug` owned by `token`'s user, with product `KEEL`.
     pub async fn workspace(&self, token: &str, slug: &str) {
-        self.post("/api/v1/workspaces", token, json!({"name": slug, "slug": slug})).await.expect(201);
-        self.post(&format!("/api/v1/workspaces/{slug}/products"), token, json!({"name": "Keel", "key": "KEEL"}))
-            .await
-            .expect(201);
+        self.post(
+            "/api/v1/workspaces",
+            token,
+            json!({"name": slug, "slug": slug}),
+        )
+        .await
+        .expect(201);
+        self.post(
+            &format!("/api/v1/workspaces/{slug}/products"),
+            token,
+            json!({"name": "Keel", "key": "KEEL"}),
+        )
+        .await
+        .expect(201);
     }
 
     /// Adds `email` to the workspace with `role`.
     pub async fn add_member(&self, owner_token: &str, slug: &str, email: &str, role: &str) {
-        self.post(&format!("/api/v1/workspaces/{slug}/members"), owner_token, json!({"email": email, "role": role}))
-            .await
-            .expect(201);
+        self.post(
+            &format!("/api/v1/workspaces/{slug}/members"),
+            owner_token,
+            json!({"email": email, "role": role}),
+        )
+        .await
+        .expect(201);
     }
 }

@@ -55,19 +55,39 @@ impl TestDb {
             .await
             .unwrap();
         store.migrate().await.unwrap();
-        TestDb { store, backend: Backend::Sqlite, cleanup: Cleanup::Dir(dir) }
+        TestDb {
+            store,
+            backend: Backend::Sqlite,
+            cleanup: Cleanup::Dir(dir),
+        }
     }
 
     pub async fn postgres() -> TestDb {
         let admin_url = std::env::var(POSTGRES_ENV).expect("KEEL_TEST_POSTGRES_URL must be set");
         let name = format!("keel_test_{}", uuid::Uuid::now_v7().simple());
-        let admin = Store::open_postgres(&admin_url, &StoreOptions { max_connections: 2 }).await.unwrap();
-        admin.execute_admin(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let admin = Store::open_postgres(&admin_url, &StoreOptions { max_connections: 2 })
+            .await
+            .unwrap();
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         admin.close().await;
         let url = with_database(&admin_url, &name);
-        let store = Store::open_postgres(&url, &StoreOptions { max_connections: 16 }).await.unwrap();
+        let store = Store::open_postgres(
+            &url,
+            &StoreOptions {
+                max_connections: 16,
+            },
+        )
+        .await
+        .unwrap();
         store.migrate().await.unwrap();
-        TestDb { store, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } }
+        TestDb {
+            store,
+            backend: Backend::Postgres,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        }
     }
 
     /// A URL for another process (e.g. a `keel serve` child) to open the
@@ -95,7 +115,9 @@ impl TestDb {
 
 async fn drop_pg(admin_url: &str, name: &str) {
     if let Ok(admin) = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 }).await {
-        let _ = admin.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        let _ = admin
+            .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
         admin.close().await;
     }
 }
@@ -110,7 +132,10 @@ impl Drop for TestDb {
             }
             Cleanup::Postgres { admin_url, name } => {
                 let _ = std::thread::spawn(move || {
-                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
                         rt.block_on(drop_pg(&admin_url, &name));
                     }
                 })

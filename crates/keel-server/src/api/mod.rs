@@ -19,15 +19,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::create_user))
-        .routes(routes!(workspaces::create_workspace, workspaces::list_workspaces))
-        .routes(routes!(workspaces::get_workspace, workspaces::update_workspace))
+        .routes(routes!(
+            workspaces::create_workspace,
+            workspaces::list_workspaces
+        ))
+        .routes(routes!(
+            workspaces::get_workspace,
+            workspaces::update_workspace
+        ))
         .routes(routes!(workspaces::add_member, workspaces::list_members))
         .routes(routes!(workspaces::update_member))
         .routes(routes!(products::create_product, products::list_products))
         .routes(routes!(products::get_product, products::update_product))
         .routes(routes!(products::create_team, products::list_teams))
         .routes(routes!(tasks::create_task, tasks::list_tasks))
-        .routes(routes!(tasks::get_task, tasks::update_task, tasks::delete_task))
+        .routes(routes!(
+            tasks::get_task,
+            tasks::update_task,
+            tasks::delete_task
+        ))
         .routes(routes!(comments::create_comment, comments::list_comments))
         .routes(routes!(comments::list_activity))
 }

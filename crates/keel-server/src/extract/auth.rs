@@ -19,7 +19,10 @@ pub struct Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
@@ -30,13 +33,18 @@ impl FromRequestParts<AppState> for Caller {
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized("send Authorization: Bearer <token>"))?;
         let (token_id, user) = repo::tokens::authenticate(app.store.db(), &token_hash(token))
             .await?
-            .ok_or(ApiError::Unauthorized("the token is invalid or was revoked"))?;
+            .ok_or(ApiError::Unauthorized(
+                "the token is invalid or was revoked",
+            ))?;
         let caller = Caller { user, token_id };
         parts.extensions.insert(caller.clone());
         Ok(caller)

@@ -27,7 +27,12 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| {
-                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             });
         if !is_json {
@@ -47,7 +52,9 @@ where
 /// Deserialises JSON, turning serde's error into a field-naming one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if std::str::from_utf8(bytes).is_err() {
-        return Err(ApiError::MalformedBody("the body is not valid UTF-8".into()));
+        return Err(ApiError::MalformedBody(
+            "the body is not valid UTF-8".into(),
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
@@ -58,7 +65,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let message = inner.to_string();
                 let message = strip_position(&message);
                 ApiError::Validation(vec![keel_domain::FieldError::new(
-                    field_name(&path, &message),
+                    field_name(&path, message),
                     message.to_string(),
                 )])
             }
@@ -79,22 +86,19 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// The field an error is about. For an unknown field, serde's path points at
-/// the parent, so take the name from the message instead.
+/// The field an error is about. serde_path_to_error's path already ends
+/// with an unknown key; a missing field is only named in the message.
 fn field_name(path: &str, message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some(end) = rest.find('`') {
-            let name = &rest[..end];
-            // serde_path_to_error already ends the path with the unknown key.
-            return if path == "." || path.is_empty() { name.to_string() } else { path.to_string() };
-        }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some(end) = rest.find('`')
+    {
+        return rest[..end].to_string();
     }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        if let Some(end) = rest.find('`') {
-            return rest[..end].to_string();
-        }
+    if path == "." || path.is_empty() {
+        "body".to_string()
+    } else {
+        path.to_string()
     }
-    if path == "." || path.is_empty() { "body".to_string() } else { path.to_string() }
 }
 
 /// A query string of type `T`.
@@ -110,14 +114,16 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
-        serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
-            let path = err.path().to_string();
-            let message = err.into_inner().to_string();
-            ApiError::Validation(vec![keel_domain::FieldError::new(
-                field_name(&path, &message),
-                message,
-            )])
-        })
+        serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                ApiError::Validation(vec![keel_domain::FieldError::new(
+                    field_name(&path, &message),
+                    message,
+                )])
+            })
     }
 }
 
@@ -155,8 +161,17 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_400() {
-        assert!(matches!(parse_json::<Body>(b"{\"title\": "), Err(ApiError::MalformedBody(_))));
-        assert!(matches!(parse_json::<Body>(b"\xff\xfe"), Err(ApiError::MalformedBody(_))));
-        assert!(matches!(parse_json::<Body>(b"{\"title\":\"a\"} trailing"), Err(ApiError::MalformedBody(_))));
+        assert!(matches!(
+            parse_json::<Body>(b"{\"title\": "),
+            Err(ApiError::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_json::<Body>(b"\xff\xfe"),
+            Err(ApiError::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_json::<Body>(b"{\"title\":\"a\"} trailing"),
+            Err(ApiError::MalformedBody(_))
+        ));
     }
 }

@@ -20,8 +20,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             return Ok(IfMatch(None));
         }
         let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-        text.parse::<i64>()
-            .map(|v| IfMatch(Some(v)))
-            .map_err(|_| ApiError::field("If-Match", "must be an ETag returned by the server, e.g. \"3\""))
+        text.parse::<i64>().map(|v| IfMatch(Some(v))).map_err(|_| {
+            ApiError::field(
+                "If-Match",
+                "must be an ETag returned by the server, e.g. \"3\"",
+            )
+        })
     }
 }

@@ -25,7 +25,9 @@ impl WorkspaceCtx {
         if self.role.allows(permission) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden("your role in this workspace does not allow this"))
+            Err(ApiError::Forbidden(
+                "your role in this workspace does not allow this",
+            ))
         }
     }
 
@@ -37,7 +39,10 @@ impl WorkspaceCtx {
 impl FromRequestParts<AppState> for WorkspaceCtx {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, app).await?;
         let params = RawPathParams::from_request_parts(parts, app)
             .await

@@ -36,29 +36,63 @@ const SELECT: &str = "SELECT cm.id, cm.task_id, u.id AS author_id, u.name AS aut
     u.email AS author_email, cm.body, cm.created_at, cm.updated_at, cm.version
     FROM comments cm JOIN users u ON u.id = cm.author_id";
 
-pub async fn create(tx: &mut Tx, task: &Task, author_id: &str, body: &str, now: &str) -> StoreResult<(Comment, Event)> {
+pub async fn create(
+    tx: &mut Tx,
+    task: &Task,
+    author_id: &str,
+    body: &str,
+    now: &str,
+) -> StoreResult<(Comment, Event)> {
     let id = new_id();
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO comments (id, workspace_id, task_id, author_id, body, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)"
     ).bind(&id).bind(&task.workspace_id).bind(&task.id).bind(author_id).bind(body).bind(now)
      .execute(c).await.map(|r| r.rows_affected()))?;
-    record_activity(tx, &task.workspace_id, &task.id, author_id, "commented", None, now).await?;
-    let event = crate::repo::events::append(tx, &task.workspace_id, "created", "comment", &id, Some(&task.key), now).await?;
+    record_activity(
+        tx,
+        &task.workspace_id,
+        &task.id,
+        author_id,
+        "commented",
+        None,
+        now,
+    )
+    .await?;
+    let event = crate::repo::events::append(
+        tx,
+        &task.workspace_id,
+        "created",
+        "comment",
+        &id,
+        Some(&task.key),
+        now,
+    )
+    .await?;
     let row: CommentRow = on_db!(tx.db(), c => sqlx::query_as(
         sqlx::AssertSqlSafe(format!("{SELECT} WHERE cm.id = $1"))
-    ).bind(&id).fetch_optional(c).await)?.ok_or(StoreError::NotFound)?;
+    ).bind(&id).fetch_optional(c).await)?
+    .ok_or(StoreError::NotFound)?;
     Ok((row.into(), event))
 }
 
 /// A task's comments, oldest first.
-pub async fn list(db: Db<'_>, task_id: &str, cursor: Option<&str>, limit: i64) -> StoreResult<(Vec<Comment>, Option<String>)> {
+pub async fn list(
+    db: Db<'_>,
+    task_id: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> StoreResult<(Vec<Comment>, Option<String>)> {
     let limit = limit.clamp(1, 500);
     let after = cursor_id(cursor).unwrap_or_default();
     let rows: Vec<CommentRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE cm.task_id = $1 AND cm.id > $2 ORDER BY cm.id LIMIT $3"
     ))).bind(task_id).bind(&after).bind(limit + 1).fetch_all(c).await)?;
-    Ok(page(rows.into_iter().map(Comment::from).collect(), limit, |c| c.id.clone()))
+    Ok(page(
+        rows.into_iter().map(Comment::from).collect(),
+        limit,
+        |c| c.id.clone(),
+    ))
 }
 
 /// Appends one history entry. For updates, `change` is `(field, from, to)`.
@@ -110,7 +144,12 @@ impl From<ActivityRow> for Activity {
 }
 
 /// A task's history, oldest first.
-pub async fn activity(db: Db<'_>, task_id: &str, cursor: Option<&str>, limit: i64) -> StoreResult<(Vec<Activity>, Option<String>)> {
+pub async fn activity(
+    db: Db<'_>,
+    task_id: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> StoreResult<(Vec<Activity>, Option<String>)> {
     let limit = limit.clamp(1, 500);
     let after = cursor_id(cursor).unwrap_or_default();
     let rows: Vec<ActivityRow> = on_db!(db, c => sqlx::query_as(
@@ -119,7 +158,11 @@ pub async fn activity(db: Db<'_>, task_id: &str, cursor: Option<&str>, limit: i6
          FROM activity a JOIN users u ON u.id = a.actor_id
          WHERE a.task_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3"
     ).bind(task_id).bind(&after).bind(limit + 1).fetch_all(c).await)?;
-    Ok(page(rows.into_iter().map(Activity::from).collect(), limit, |a| a.id.clone()))
+    Ok(page(
+        rows.into_iter().map(Activity::from).collect(),
+        limit,
+        |a| a.id.clone(),
+    ))
 }
 
 fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {

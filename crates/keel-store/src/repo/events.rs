@@ -59,7 +59,12 @@ pub async fn append(
 }
 
 /// Events after `seq`, oldest first, at most `limit`.
-pub async fn after(db: Db<'_>, workspace_id: &str, seq: i64, limit: i64) -> StoreResult<Vec<Event>> {
+pub async fn after(
+    db: Db<'_>,
+    workspace_id: &str,
+    seq: i64,
+    limit: i64,
+) -> StoreResult<Vec<Event>> {
     let rows: Vec<EventRow> = on_db!(db, c => sqlx::query_as(
         "SELECT seq, event_type, kind, item_id, item_key, at FROM events
          WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"

@@ -108,8 +108,17 @@ const SELECT: &str = "SELECT t.id, t.workspace_id, p.key AS product_key, t.numbe
 
 /// Finds a task by id or by key (`KEEL-42`) within the workspace. With
 /// `lock`, the row stays locked until the transaction ends (PostgreSQL).
-async fn find(db: Db<'_>, workspace_id: &str, id_or_key: &str, lock: bool) -> StoreResult<Option<Task>> {
-    let suffix = if lock { dialect::for_update_of_t(db.backend()) } else { "" };
+async fn find(
+    db: Db<'_>,
+    workspace_id: &str,
+    id_or_key: &str,
+    lock: bool,
+) -> StoreResult<Option<Task>> {
+    let suffix = if lock {
+        dialect::for_update_of_t(db.backend())
+    } else {
+        ""
+    };
     let row: Option<TaskRow> = if keel_domain::ids::looks_like_id(id_or_key) {
         on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE t.workspace_id = $1 AND t.id = $2{suffix}"
@@ -130,11 +139,20 @@ pub async fn get(db: Db<'_>, workspace_id: &str, id_or_key: &str) -> StoreResult
 }
 
 /// Reads a task for a change, locking it against concurrent writers.
-pub async fn get_for_update(tx: &mut Tx, workspace_id: &str, id_or_key: &str) -> StoreResult<Option<Task>> {
+pub async fn get_for_update(
+    tx: &mut Tx,
+    workspace_id: &str,
+    id_or_key: &str,
+) -> StoreResult<Option<Task>> {
     find(tx.db(), workspace_id, id_or_key, true).await
 }
 
-async fn write_labels(tx: &mut Tx, workspace_id: &str, task_id: &str, labels: &[String]) -> StoreResult<()> {
+async fn write_labels(
+    tx: &mut Tx,
+    workspace_id: &str,
+    task_id: &str,
+    labels: &[String],
+) -> StoreResult<()> {
     on_db!(tx.db(), c => sqlx::query("DELETE FROM task_labels WHERE task_id = $1")
         .bind(task_id).execute(c).await.map(|r| r.rows_affected()))?;
     for label in labels {
@@ -176,9 +194,29 @@ pub async fn create(
     .execute(c).await.map(|r| r.rows_affected()))?;
     write_labels(tx, &product.workspace_id, id, &fields.labels).await?;
     let key = TaskKey::format(&product.key, number);
-    repo::comments::record_activity(tx, &product.workspace_id, id, actor_id, "created", None, now).await?;
-    let event = repo::events::append(tx, &product.workspace_id, "created", "task", id, Some(&key), now).await?;
-    let task = get(tx.db(), &product.workspace_id, id).await?.ok_or(StoreError::NotFound)?;
+    repo::comments::record_activity(
+        tx,
+        &product.workspace_id,
+        id,
+        actor_id,
+        "created",
+        None,
+        now,
+    )
+    .await?;
+    let event = repo::events::append(
+        tx,
+        &product.workspace_id,
+        "created",
+        "task",
+        id,
+        Some(&key),
+        now,
+    )
+    .await?;
+    let task = get(tx.db(), &product.workspace_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     Ok((task, event))
 }
 
@@ -261,15 +299,31 @@ fn diff(old: &Task, new: &Task) -> Vec<(&'static str, Option<String>, Option<Str
     }
     let pairs: [(&'static str, Option<String>, Option<String>); 12] = [
         ("title", Some(old.title.clone()), Some(new.title.clone())),
-        ("description", Some(old.description.clone()), Some(new.description.clone())),
+        (
+            "description",
+            Some(old.description.clone()),
+            Some(new.description.clone()),
+        ),
         ("status", Some(old.status.clone()), Some(new.status.clone())),
-        ("priority", Some(old.priority.clone()), Some(new.priority.clone())),
-        ("type", Some(old.task_type.clone()), Some(new.task_type.clone())),
+        (
+            "priority",
+            Some(old.priority.clone()),
+            Some(new.priority.clone()),
+        ),
+        (
+            "type",
+            Some(old.task_type.clone()),
+            Some(new.task_type.clone()),
+        ),
         ("assignee", person(&old.assignee), person(&new.assignee)),
         ("team", old.team.clone(), new.team.clone()),
         ("estimate", num(old.estimate), num(new.estimate)),
         ("due_date", old.due_date.clone(), new.due_date.clone()),
-        ("labels", Some(old.labels.join(", ")), Some(new.labels.join(", "))),
+        (
+            "labels",
+            Some(old.labels.join(", ")),
+            Some(new.labels.join(", ")),
+        ),
         ("parent", old.parent.clone(), new.parent.clone()),
         ("feature", old.feature.clone(), new.feature.clone()),
     ];
@@ -280,7 +334,16 @@ fn diff(old: &Task, new: &Task) -> Vec<(&'static str, Option<String>, Option<Str
 /// detached). Its key is never reused.
 pub async fn delete(tx: &mut Tx, task: &Task, now: &str) -> StoreResult<Event> {
     on_db!(tx.db(), c => sqlx::query("DELETE FROM tasks WHERE id = $1").bind(&task.id).execute(c).await.map(|r| r.rows_affected()))?;
-    repo::events::append(tx, &task.workspace_id, "deleted", "task", &task.id, Some(&task.key), now).await
+    repo::events::append(
+        tx,
+        &task.workspace_id,
+        "deleted",
+        "task",
+        &task.id,
+        Some(&task.key),
+        now,
+    )
+    .await
 }
 
 /// Who a list is filtered to.
@@ -308,7 +371,11 @@ pub struct TaskFilter {
 
 /// Newest first; `cursor` is the last id of the previous page. Returns one
 /// page and the cursor of the next, if any.
-pub async fn list(db: Db<'_>, workspace_id: &str, f: &TaskFilter) -> StoreResult<(Vec<Task>, Option<String>)> {
+pub async fn list(
+    db: Db<'_>,
+    workspace_id: &str,
+    f: &TaskFilter,
+) -> StoreResult<(Vec<Task>, Option<String>)> {
     let backend = db.backend();
     let mut sql = format!("{SELECT} WHERE t.workspace_id = $1");
     let mut binds: Vec<String> = vec![workspace_id.to_string()];
@@ -320,7 +387,11 @@ pub async fn list(db: Db<'_>, workspace_id: &str, f: &TaskFilter) -> StoreResult
     if let Some(p) = &f.product_id {
         push(&mut sql, &|n| format!("t.product_id = ${n}"), p.clone());
     }
-    for (column, values) in [("t.status", &f.statuses), ("t.priority", &f.priorities), ("t.task_type", &f.types)] {
+    for (column, values) in [
+        ("t.status", &f.statuses),
+        ("t.priority", &f.priorities),
+        ("t.task_type", &f.types),
+    ] {
         if values.is_empty() {
             continue;
         }
@@ -337,7 +408,9 @@ pub async fn list(db: Db<'_>, workspace_id: &str, f: &TaskFilter) -> StoreResult
         sql.push_str(&clause(binds.len()));
     };
     match &f.assignee {
-        Some(AssigneeFilter::User(id)) => push(&mut sql, &|n| format!("t.assignee_id = ${n}"), id.clone()),
+        Some(AssigneeFilter::User(id)) => {
+            push(&mut sql, &|n| format!("t.assignee_id = ${n}"), id.clone())
+        }
         Some(AssigneeFilter::Unassigned) => sql.push_str(" AND t.assignee_id IS NULL"),
         None => {}
     }
@@ -350,14 +423,24 @@ pub async fn list(db: Db<'_>, workspace_id: &str, f: &TaskFilter) -> StoreResult
     if let Some(label) = &f.label {
         push(
             &mut sql,
-            &|n| format!("EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id AND l.label = ${n})"),
+            &|n| {
+                format!(
+                    "EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id AND l.label = ${n})"
+                )
+            },
             label.clone(),
         );
     }
     if let Some(q) = &f.q {
         push(
             &mut sql,
-            &|n| format!("({} OR {})", dialect::contains_ci(backend, "t.title", n), dialect::contains_ci(backend, "t.description", n)),
+            &|n| {
+                format!(
+                    "({} OR {})",
+                    dialect::contains_ci(backend, "t.title", n),
+                    dialect::contains_ci(backend, "t.description", n)
+                )
+            },
             dialect::escape_like(q),
         );
     }

@@ -8,7 +8,9 @@ use crate::reply;
 use crate::secrets;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use keel_api_types::{CreatedToken, Me, NewToken, NewUser, Page, Problem, SetupResponse, TokenInfo, User};
+use keel_api_types::{
+    CreatedToken, Me, NewToken, NewUser, Page, Problem, SetupResponse, TokenInfo, User,
+};
 use keel_domain::ValidationErrors;
 use keel_domain::ids::new_id;
 use keel_domain::model;
@@ -29,7 +31,11 @@ fn validate_new_user(body: &NewUser) -> ApiResult<AccountInput> {
     let name = errors.check(line("name", &body.name));
     let password = errors.check(Password::parse("password", &body.password));
     match (email, name, password) {
-        (Some(email), Some(name), Some(password)) if errors.is_empty() => Ok(AccountInput { email, name, password }),
+        (Some(email), Some(name), Some(password)) if errors.is_empty() => Ok(AccountInput {
+            email,
+            name,
+            password,
+        }),
         _ => Err(errors.into()),
     }
 }
@@ -42,7 +48,12 @@ async fn hash(password: Password) -> ApiResult<String> {
         .map_err(ApiError::Internal)
 }
 
-async fn insert_user(tx: &mut Tx, input: &AccountInput, password_hash: &str, is_admin: bool) -> ApiResult<model::User> {
+async fn insert_user(
+    tx: &mut Tx,
+    input: &AccountInput,
+    password_hash: &str,
+    is_admin: bool,
+) -> ApiResult<model::User> {
     let id = new_id();
     let now = Timestamp::now().to_rfc3339();
     Ok(repo::users::insert(
@@ -85,7 +96,10 @@ pub async fn setup(State(app): State<AppState>, Json(body): Json<NewUser>) -> Ap
     let user = insert_user(&mut tx, &input, &password_hash, true).await?;
     let token = issue_token(&mut tx, &user.id, "set-up").await?;
     tx.commit().await?;
-    let body = SetupResponse { user: convert::user(&user), token: token.token };
+    let body = SetupResponse {
+        user: convert::user(&user),
+        token: token.token,
+    };
     Ok(reply::created(&body, "/api/v1/me", 1))
 }
 
@@ -100,12 +114,18 @@ fn already_set_up() -> ApiError {
 /// is shown only in this response.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_token(State(app): State<AppState>, Json(body): Json<NewToken>) -> ApiResult<Response> {
+pub async fn create_token(
+    State(app): State<AppState>,
+    Json(body): Json<NewToken>,
+) -> ApiResult<Response> {
     let mut errors = ValidationErrors::new();
     let email = errors.check(Email::parse("email", &body.email));
     let name = errors.check(line("name", &body.name));
     if body.password.is_empty() {
-        errors.push(keel_domain::FieldError::new("password", "must not be empty"));
+        errors.push(keel_domain::FieldError::new(
+            "password",
+            "must not be empty",
+        ));
     }
     let (Some(email), Some(name)) = (email, name) else {
         return Err(errors.into());
@@ -136,20 +156,38 @@ pub async fn create_token(State(app): State<AppState>, Json(body): Json<NewToken
 /// The caller's tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "accounts", params(PageParams),
     responses((status = 200, body = Page<TokenInfo>), (status = 401, body = Problem)), security(("bearer" = [])))]
-pub async fn list_tokens(State(app): State<AppState>, caller: Caller, Query(page): Query<PageParams>) -> ApiResult<axum::Json<Page<TokenInfo>>> {
+pub async fn list_tokens(
+    State(app): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<TokenInfo>>> {
     let tokens = repo::tokens::list_for_user(app.store.db(), &caller.user.id).await?;
     let items = tokens
         .into_iter()
-        .map(|t| TokenInfo { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at })
+        .map(|t| TokenInfo {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        })
         .collect();
-    Ok(axum::Json(page_of(items, |t: &TokenInfo| &t.id, page.limit, page.cursor.as_deref())?))
+    Ok(axum::Json(page_of(
+        items,
+        |t: &TokenInfo| &t.id,
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }
 
 /// Revokes one of the caller's tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Token id")),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn revoke_token(State(app): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let mut tx = app.store.begin().await?;
     repo::tokens::delete(&mut tx, &caller.user.id, &id)
         .await
@@ -163,21 +201,36 @@ pub async fn revoke_token(State(app): State<AppState>, caller: Caller, Path(id):
     responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(caller: Caller) -> axum::Json<Me> {
     let u = caller.user;
-    axum::Json(Me { id: u.id, email: u.email, name: u.name, is_admin: u.is_admin })
+    axum::Json(Me {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        is_admin: u.is_admin,
+    })
 }
 
 /// Creates an account (instance admins only).
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = User), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_user(State(app): State<AppState>, caller: Caller, Json(body): Json<NewUser>) -> ApiResult<Response> {
+pub async fn create_user(
+    State(app): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewUser>,
+) -> ApiResult<Response> {
     if !caller.user.is_admin {
-        return Err(ApiError::Forbidden("only instance admins can create accounts"));
+        return Err(ApiError::Forbidden(
+            "only instance admins can create accounts",
+        ));
     }
     let input = validate_new_user(&body)?;
     let password_hash = hash(input.password.clone_secret()).await?;
     let mut tx = app.store.begin().await?;
     let user = insert_user(&mut tx, &input, &password_hash, false).await?;
     tx.commit().await?;
-    Ok(reply::created(&convert::user(&user), &format!("/api/v1/users/{}", user.id), 1))
+    Ok(reply::created(
+        &convert::user(&user),
+        &format!("/api/v1/users/{}", user.id),
+        1,
+    ))
 }

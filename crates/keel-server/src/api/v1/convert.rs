@@ -4,7 +4,11 @@ use keel_api_types as wire;
 use keel_domain::model;
 
 pub fn person(p: &model::PersonRef) -> wire::PersonRef {
-    wire::PersonRef { id: p.id.clone(), name: p.name.clone(), email: p.email.clone() }
+    wire::PersonRef {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        email: p.email.clone(),
+    }
 }
 
 pub fn user(u: &model::User) -> wire::User {

@@ -26,7 +26,10 @@ pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiErr
     match limit {
         None => Ok(50),
         Some(n) if (1..=500).contains(&n) => Ok(n),
-        Some(_) => Err(crate::error::ApiError::field("limit", "must be from 1 to 500")),
+        Some(_) => Err(crate::error::ApiError::field(
+            "limit",
+            "must be from 1 to 500",
+        )),
     }
 }
 
@@ -40,7 +43,10 @@ pub(crate) fn page_of<T>(
 ) -> Result<keel_api_types::Page<T>, crate::error::ApiError> {
     let limit = page_limit(limit)? as usize;
     let start = match cursor {
-        Some(c) => items.iter().position(|i| id(i) == c).map_or(items.len(), |p| p + 1),
+        Some(c) => items
+            .iter()
+            .position(|i| id(i) == c)
+            .map_or(items.len(), |p| p + 1),
         None => 0,
     };
     let mut rest: Vec<T> = items.into_iter().skip(start).collect();
@@ -50,5 +56,8 @@ pub(crate) fn page_of<T>(
     } else {
         None
     };
-    Ok(keel_api_types::Page { items: rest, next_cursor })
+    Ok(keel_api_types::Page {
+        items: rest,
+        next_cursor,
+    })
 }

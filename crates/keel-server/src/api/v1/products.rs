@@ -19,7 +19,11 @@ use keel_store::repo;
     params(("ws" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = Product), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_product(State(app): State<AppState>, ctx: WorkspaceCtx, Json(input): Json<NewProduct>) -> ApiResult<Response> {
+pub async fn create_product(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<NewProduct>,
+) -> ApiResult<Response> {
     ctx.require(Permission::ManageProducts)?;
     let mut errors = ValidationErrors::new();
     let name = errors.check(line("name", &input.name));
@@ -29,27 +33,58 @@ pub async fn create_product(State(app): State<AppState>, ctx: WorkspaceCtx, Json
         return Err(errors.into());
     };
     let mut tx = app.store.begin().await?;
-    let p = repo::products::create(&mut tx, &new_id(), &ctx.workspace.id, key.as_str(), &name, &vision, &Timestamp::now().to_rfc3339()).await?;
+    let p = repo::products::create(
+        &mut tx,
+        &new_id(),
+        &ctx.workspace.id,
+        key.as_str(),
+        &name,
+        &vision,
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     tx.commit().await?;
-    let location = format!("/api/v1/workspaces/{}/products/{}", ctx.workspace.slug, p.key);
+    let location = format!(
+        "/api/v1/workspaces/{}/products/{}",
+        ctx.workspace.slug, p.key
+    );
     Ok(reply::created(&convert::product(&p), &location, p.version))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/products", tag = "products",
     params(("ws" = String, Path, description = "Workspace slug"), PageParams),
     responses((status = 200, body = Page<Product>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_products(State(app): State<AppState>, ctx: WorkspaceCtx, Query(page): Query<PageParams>) -> ApiResult<axum::Json<Page<Product>>> {
+pub async fn list_products(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Product>>> {
     ctx.require(Permission::Read)?;
-    let items = repo::products::list(app.store.db(), &ctx.workspace.id).await?.iter().map(convert::product).collect();
-    Ok(axum::Json(page_of(items, |p: &Product| &p.key, page.limit, page.cursor.as_deref())?))
+    let items = repo::products::list(app.store.db(), &ctx.workspace.id)
+        .await?
+        .iter()
+        .map(convert::product)
+        .collect();
+    Ok(axum::Json(page_of(
+        items,
+        |p: &Product| &p.key,
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/products/{key}", tag = "products",
     params(("ws" = String, Path, description = "Workspace slug"), ("key" = String, Path, description = "Product key or id")),
     responses((status = 200, body = Product), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_product(State(app): State<AppState>, ctx: WorkspaceCtx, Path((_ws, key)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn get_product(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, key)): Path<(String, String)>,
+) -> ApiResult<Response> {
     ctx.require(Permission::Read)?;
-    let p = repo::products::get(app.store.db(), &ctx.workspace.id, &key).await?.ok_or(ApiError::NotFound("no such product"))?;
+    let p = repo::products::get(app.store.db(), &ctx.workspace.id, &key)
+        .await?
+        .ok_or(ApiError::NotFound("no such product"))?;
     Ok(reply::ok_versioned(&convert::product(&p), p.version))
 }
 
@@ -66,7 +101,9 @@ pub async fn update_product(
 ) -> ApiResult<Response> {
     ctx.require(Permission::ManageProducts)?;
     let mut tx = app.store.begin().await?;
-    let current = repo::products::get(tx.db(), &ctx.workspace.id, &key).await?.ok_or(ApiError::NotFound("no such product"))?;
+    let current = repo::products::get(tx.db(), &ctx.workspace.id, &key)
+        .await?
+        .ok_or(ApiError::NotFound("no such product"))?;
     let mut errors = ValidationErrors::new();
     let name = match &patch.name {
         Some(n) => errors.check(line("name", n)),
@@ -82,7 +119,15 @@ pub async fn update_product(
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let p = repo::products::update(&mut tx, &current.id, &name, &vision, Some(current.version), &Timestamp::now().to_rfc3339()).await?;
+    let p = repo::products::update(
+        &mut tx,
+        &current.id,
+        &name,
+        &vision,
+        Some(current.version),
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(reply::ok_versioned(&convert::product(&p), p.version))
 }
@@ -92,7 +137,11 @@ pub async fn update_product(
     params(("ws" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = Team), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_team(State(app): State<AppState>, ctx: WorkspaceCtx, Json(input): Json<NewTeam>) -> ApiResult<Response> {
+pub async fn create_team(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<NewTeam>,
+) -> ApiResult<Response> {
     ctx.require(Permission::ManageProducts)?;
     let mut errors = ValidationErrors::new();
     let key = errors.check(team_key("key", &input.key));
@@ -101,7 +150,15 @@ pub async fn create_team(State(app): State<AppState>, ctx: WorkspaceCtx, Json(in
         return Err(errors.into());
     };
     let mut tx = app.store.begin().await?;
-    let t = repo::products::create_team(&mut tx, &new_id(), &ctx.workspace.id, &key, &name, &Timestamp::now().to_rfc3339()).await?;
+    let t = repo::products::create_team(
+        &mut tx,
+        &new_id(),
+        &ctx.workspace.id,
+        &key,
+        &name,
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     tx.commit().await?;
     let location = format!("/api/v1/workspaces/{}/teams/{}", ctx.workspace.slug, t.key);
     Ok(reply::created(&convert::team(&t), &location, t.version))
@@ -110,8 +167,21 @@ pub async fn create_team(State(app): State<AppState>, ctx: WorkspaceCtx, Json(in
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/teams", tag = "products",
     params(("ws" = String, Path, description = "Workspace slug"), PageParams),
     responses((status = 200, body = Page<Team>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_teams(State(app): State<AppState>, ctx: WorkspaceCtx, Query(page): Query<PageParams>) -> ApiResult<axum::Json<Page<Team>>> {
+pub async fn list_teams(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Team>>> {
     ctx.require(Permission::Read)?;
-    let items = repo::products::teams(app.store.db(), &ctx.workspace.id).await?.iter().map(convert::team).collect();
-    Ok(axum::Json(page_of(items, |t: &Team| &t.key, page.limit, page.cursor.as_deref())?))
+    let items = repo::products::teams(app.store.db(), &ctx.workspace.id)
+        .await?
+        .iter()
+        .map(convert::team)
+        .collect();
+    Ok(axum::Json(page_of(
+        items,
+        |t: &Team| &t.key,
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }

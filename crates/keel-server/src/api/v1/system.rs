@@ -11,7 +11,9 @@ use keel_api_types::Health;
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health)))]
 pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok".into() })
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// The OpenAPI 3.1 description of every route.

@@ -48,8 +48,12 @@ impl Draft {
             title: t.title,
             description: t.description.unwrap_or_default(),
             status: t.status.unwrap_or_else(|| Status::Todo.as_str().into()),
-            priority: t.priority.unwrap_or_else(|| Priority::NoPriority.as_str().into()),
-            task_type: t.task_type.unwrap_or_else(|| TaskType::Feature.as_str().into()),
+            priority: t
+                .priority
+                .unwrap_or_else(|| Priority::NoPriority.as_str().into()),
+            task_type: t
+                .task_type
+                .unwrap_or_else(|| TaskType::Feature.as_str().into()),
             assignee: t.assignee,
             team: t.team,
             estimate: t.estimate,
@@ -68,7 +72,9 @@ impl Draft {
             status: p.status.unwrap_or_else(|| current.status.clone()),
             priority: p.priority.unwrap_or_else(|| current.priority.clone()),
             task_type: p.task_type.unwrap_or_else(|| current.task_type.clone()),
-            assignee: p.assignee.unwrap_or_else(|| current.assignee.as_ref().map(|a| a.id.clone())),
+            assignee: p
+                .assignee
+                .unwrap_or_else(|| current.assignee.as_ref().map(|a| a.id.clone())),
             team: p.team.unwrap_or_else(|| current.team.clone()),
             estimate: p.estimate.unwrap_or(current.estimate),
             due_date: p.due_date.unwrap_or_else(|| current.due_date.clone()),
@@ -82,7 +88,12 @@ impl Draft {
 /// Validates every field and resolves references inside `tx`, collecting
 /// all errors so the client sees them at once. `task_id` is the task being
 /// edited, for the parent-cycle check.
-async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str>) -> ApiResult<TaskFields> {
+async fn resolve(
+    tx: &mut Tx,
+    ctx: &WorkspaceCtx,
+    d: Draft,
+    task_id: Option<&str>,
+) -> ApiResult<TaskFields> {
     let ws = ctx.workspace.id.as_str();
     let mut errors = ValidationErrors::new();
     let title = errors.check(line("title", &d.title));
@@ -90,18 +101,27 @@ async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str
     let status = errors.check(Status::parse("status", &d.status));
     let priority = errors.check(Priority::parse("priority", &d.priority));
     let task_type = errors.check(TaskType::parse("type", &d.task_type));
-    let estimate = d.estimate.and_then(|e| errors.check(estimate("estimate", e)));
-    let due_date = d.due_date.as_deref().and_then(|s| errors.check(Date::parse("due_date", s))).map(|d| d.as_string());
+    let estimate = d
+        .estimate
+        .and_then(|e| errors.check(estimate("estimate", e)));
+    let due_date = d
+        .due_date
+        .as_deref()
+        .and_then(|s| errors.check(Date::parse("due_date", s)))
+        .map(|d| d.as_string());
     let mut labels = Vec::new();
     for l in &d.labels {
-        if let Some(l) = errors.check(label("labels", l)) {
-            if !labels.contains(&l) {
-                labels.push(l);
-            }
+        if let Some(l) = errors.check(label("labels", l))
+            && !labels.contains(&l)
+        {
+            labels.push(l);
         }
     }
     if labels.len() > MAX_LABELS {
-        errors.push(FieldError::new("labels", format!("at most {MAX_LABELS} labels")));
+        errors.push(FieldError::new(
+            "labels",
+            format!("at most {MAX_LABELS} labels"),
+        ));
     }
     let assignee_id = match d.assignee.as_deref() {
         None => None,
@@ -109,7 +129,10 @@ async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str
         Some(who) => match repo::workspaces::member(tx.db(), ws, who).await? {
             Some(m) if m.active => Some(m.user.id),
             _ => {
-                errors.push(FieldError::new("assignee", "must be a member of this workspace (user id or email)"));
+                errors.push(FieldError::new(
+                    "assignee",
+                    "must be a member of this workspace (user id or email)",
+                ));
                 None
             }
         },
@@ -119,7 +142,10 @@ async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str
         Some(key) => match repo::products::team(tx.db(), ws, key).await? {
             Some(t) => Some(t.id),
             None => {
-                errors.push(FieldError::new("team", "no team with this key in the workspace"));
+                errors.push(FieldError::new(
+                    "team",
+                    "no team with this key in the workspace",
+                ));
                 None
             }
         },
@@ -128,15 +154,21 @@ async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str
         None => None,
         Some(p) => match repo::tasks::get(tx.db(), ws, p).await? {
             Some(parent) => {
-                if let Some(own) = task_id {
-                    if creates_cycle(tx.db(), ws, own, &parent).await? {
-                        errors.push(FieldError::new("parent", "a task cannot be its own ancestor"));
-                    }
+                if let Some(own) = task_id
+                    && creates_cycle(tx.db(), ws, own, &parent).await?
+                {
+                    errors.push(FieldError::new(
+                        "parent",
+                        "a task cannot be its own ancestor",
+                    ));
                 }
                 Some(parent.id)
             }
             None => {
-                errors.push(FieldError::new("parent", "no task with this id or key in the workspace"));
+                errors.push(FieldError::new(
+                    "parent",
+                    "no task with this id or key in the workspace",
+                ));
                 None
             }
         },
@@ -147,39 +179,53 @@ async fn resolve(tx: &mut Tx, ctx: &WorkspaceCtx, d: Draft, task_id: Option<&str
             if repo::products::feature_exists(tx.db(), ws, f).await? {
                 Some(f.to_string())
             } else {
-                errors.push(FieldError::new("feature", "no feature with this id in the workspace"));
+                errors.push(FieldError::new(
+                    "feature",
+                    "no feature with this id in the workspace",
+                ));
                 None
             }
         }
     };
     match (title, description, status, priority, task_type) {
-        (Some(title), Some(description), Some(status), Some(priority), Some(task_type)) if errors.is_empty() => Ok(TaskFields {
-            title,
-            description,
-            status,
-            priority,
-            task_type,
-            assignee_id,
-            team_id,
-            estimate,
-            due_date,
-            labels,
-            parent_id,
-            feature_id,
-        }),
+        (Some(title), Some(description), Some(status), Some(priority), Some(task_type))
+            if errors.is_empty() =>
+        {
+            Ok(TaskFields {
+                title,
+                description,
+                status,
+                priority,
+                task_type,
+                assignee_id,
+                team_id,
+                estimate,
+                due_date,
+                labels,
+                parent_id,
+                feature_id,
+            })
+        }
         _ => Err(errors.into()),
     }
 }
 
 /// Whether making `parent` the parent of `task_id` would close a loop.
-async fn creates_cycle(mut db: Db<'_>, ws: &str, task_id: &str, parent: &model::Task) -> ApiResult<bool> {
+async fn creates_cycle(
+    mut db: Db<'_>,
+    ws: &str,
+    task_id: &str,
+    parent: &model::Task,
+) -> ApiResult<bool> {
     if parent.id == task_id {
         return Ok(true);
     }
     let mut next = parent.parent.clone();
     for _ in 0..MAX_PARENT_DEPTH {
         let Some(key) = next else { return Ok(false) };
-        let Some(t) = repo::tasks::get(db.re(), ws, &key).await? else { return Ok(false) };
+        let Some(t) = repo::tasks::get(db.re(), ws, &key).await? else {
+            return Ok(false);
+        };
         if t.id == task_id {
             return Ok(true);
         }
@@ -198,7 +244,11 @@ fn location(ctx: &WorkspaceCtx, key: &str) -> String {
     responses((status = 201, body = Task), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create_task(State(app): State<AppState>, ctx: WorkspaceCtx, Json(input): Json<NewTask>) -> ApiResult<Response> {
+pub async fn create_task(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<NewTask>,
+) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
     let mut tx = app.store.begin().await?;
     let product = repo::products::get(tx.db(), &ctx.workspace.id, &input.product).await?;
@@ -206,15 +256,24 @@ pub async fn create_task(State(app): State<AppState>, ctx: WorkspaceCtx, Json(in
     let fields = resolve(&mut tx, &ctx, draft, None).await;
     let (product, fields) = match (product, fields) {
         (Some(p), Ok(f)) => (p, f),
-        (None, Ok(_)) => return Err(ApiError::field("product", "no product with this key in the workspace")),
+        (None, Ok(_)) => {
+            return Err(ApiError::field(
+                "product",
+                "no product with this key in the workspace",
+            ));
+        }
         (None, Err(ApiError::Validation(mut errs))) => {
-            errs.insert(0, FieldError::new("product", "no product with this key in the workspace"));
+            errs.insert(
+                0,
+                FieldError::new("product", "no product with this key in the workspace"),
+            );
             return Err(ApiError::Validation(errs));
         }
         (_, Err(e)) => return Err(e),
     };
     let now = Timestamp::now().to_rfc3339();
-    let (task, _event) = repo::tasks::create(&mut tx, &new_id(), &product, &fields, ctx.user_id(), &now).await?;
+    let (task, _event) =
+        repo::tasks::create(&mut tx, &new_id(), &product, &fields, ctx.user_id(), &now).await?;
     tx.commit().await?;
     let version = task.version;
     let loc = location(&ctx, &task.key);
@@ -246,7 +305,12 @@ pub struct TaskQuery {
     pub cursor: Option<String>,
 }
 
-fn split_checked<T>(field: &str, value: &Option<String>, parse: fn(&str, &str) -> Result<T, FieldError>, errors: &mut ValidationErrors) -> Vec<String> {
+fn split_checked<T>(
+    field: &str,
+    value: &Option<String>,
+    parse: fn(&str, &str) -> Result<T, FieldError>,
+    errors: &mut ValidationErrors,
+) -> Vec<String> {
     let Some(v) = value else { return Vec::new() };
     v.split(',')
         .map(str::trim)
@@ -260,22 +324,39 @@ fn split_checked<T>(field: &str, value: &Option<String>, parse: fn(&str, &str) -
     params(("ws" = String, Path, description = "Workspace slug"), TaskQuery),
     responses((status = 200, body = Page<Task>), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list_tasks(State(app): State<AppState>, ctx: WorkspaceCtx, Query(q): Query<TaskQuery>) -> ApiResult<axum::Json<Page<Task>>> {
+pub async fn list_tasks(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Query(q): Query<TaskQuery>,
+) -> ApiResult<axum::Json<Page<Task>>> {
     ctx.require(Permission::Read)?;
     let ws = ctx.workspace.id.as_str();
     let mut errors = ValidationErrors::new();
     let statuses = split_checked("status", &q.status, Status::parse, &mut errors);
     let priorities = split_checked("priority", &q.priority, Priority::parse, &mut errors);
     let types = split_checked("type", &q.task_type, TaskType::parse, &mut errors);
-    let limit = errors.check(page_limit(q.limit).map_err(|_| FieldError::new("limit", "must be from 1 to 500")));
+    let limit = errors
+        .check(page_limit(q.limit).map_err(|_| FieldError::new("limit", "must be from 1 to 500")));
     let db = app.store.db();
-    let mut filter = TaskFilter { statuses, priorities, types, label: q.label.clone(), q: q.q.clone(), cursor: q.cursor.clone(), limit: limit.unwrap_or(50), ..Default::default() };
+    let mut filter = TaskFilter {
+        statuses,
+        priorities,
+        types,
+        label: q.label.clone(),
+        q: q.q.clone(),
+        cursor: q.cursor.clone(),
+        limit: limit.unwrap_or(50),
+        ..Default::default()
+    };
     // A filter naming something that does not exist matches nothing; say so
     // instead of returning an empty page that looks like "no tasks".
     if let Some(p) = &q.product {
         match repo::products::get(app.store.db(), ws, p).await? {
             Some(p) => filter.product_id = Some(p.id),
-            None => errors.push(FieldError::new("product", "no product with this key in the workspace")),
+            None => errors.push(FieldError::new(
+                "product",
+                "no product with this key in the workspace",
+            )),
         }
     }
     filter.assignee = match q.assignee.as_deref() {
@@ -285,7 +366,10 @@ pub async fn list_tasks(State(app): State<AppState>, ctx: WorkspaceCtx, Query(q)
         Some(who) => match repo::workspaces::member(app.store.db(), ws, who).await? {
             Some(m) => Some(AssigneeFilter::User(m.user.id)),
             None => {
-                errors.push(FieldError::new("assignee", "no member with this id or email"));
+                errors.push(FieldError::new(
+                    "assignee",
+                    "no member with this id or email",
+                ));
                 None
             }
         },
@@ -293,27 +377,42 @@ pub async fn list_tasks(State(app): State<AppState>, ctx: WorkspaceCtx, Query(q)
     if let Some(t) = &q.team {
         match repo::products::team(app.store.db(), ws, t).await? {
             Some(t) => filter.team_id = Some(t.id),
-            None => errors.push(FieldError::new("team", "no team with this key in the workspace")),
+            None => errors.push(FieldError::new(
+                "team",
+                "no team with this key in the workspace",
+            )),
         }
     }
     if let Some(p) = &q.parent {
         match repo::tasks::get(app.store.db(), ws, p).await? {
             Some(t) => filter.parent_id = Some(t.id),
-            None => errors.push(FieldError::new("parent", "no task with this id or key in the workspace")),
+            None => errors.push(FieldError::new(
+                "parent",
+                "no task with this id or key in the workspace",
+            )),
         }
     }
     errors.into_result()?;
     let (tasks, next_cursor) = repo::tasks::list(db, ws, &filter).await?;
-    Ok(axum::Json(Page { items: tasks.into_iter().map(convert::task).collect(), next_cursor }))
+    Ok(axum::Json(Page {
+        items: tasks.into_iter().map(convert::task).collect(),
+        next_cursor,
+    }))
 }
 
 /// One task, by id or key.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks/{id}", tag = "tasks",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key, e.g. KEEL-42")),
     responses((status = 200, body = Task), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get_task(State(app): State<AppState>, ctx: WorkspaceCtx, Path((_ws, id)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn get_task(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
     ctx.require(Permission::Read)?;
-    let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     let version = task.version;
     Ok(reply::ok_versioned(&convert::task(task), version))
 }
@@ -335,12 +434,27 @@ pub async fn update_task(
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
     let mut tx = app.store.begin().await?;
-    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let fields = resolve(&mut tx, &ctx, Draft::from_patch(&current, patch), Some(&current.id)).await?;
-    let (task, event) = repo::tasks::update(&mut tx, &current, &fields, ctx.user_id(), &Timestamp::now().to_rfc3339()).await?;
+    let fields = resolve(
+        &mut tx,
+        &ctx,
+        Draft::from_patch(&current, patch),
+        Some(&current.id),
+    )
+    .await?;
+    let (task, event) = repo::tasks::update(
+        &mut tx,
+        &current,
+        &fields,
+        ctx.user_id(),
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     if event.is_some() {
         tx.commit().await?;
     }
@@ -354,10 +468,17 @@ pub async fn update_task(
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
-pub async fn delete_task(State(app): State<AppState>, ctx: WorkspaceCtx, Path((_ws, id)): Path<(String, String)>, IfMatch(expected): IfMatch) -> ApiResult<Response> {
+pub async fn delete_task(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
     let mut tx = app.store.begin().await?;
-    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let current = repo::tasks::get_for_update(&mut tx, &ctx.workspace.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }

@@ -7,7 +7,9 @@ use crate::extract::{Caller, IfMatch, Json, Query, WorkspaceCtx};
 use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use keel_api_types::{MemberPatch, Membership, NewMember, NewWorkspace, Page, Problem, Workspace, WorkspacePatch};
+use keel_api_types::{
+    MemberPatch, Membership, NewMember, NewWorkspace, Page, Problem, Workspace, WorkspacePatch,
+};
 use keel_domain::ids::new_id;
 use keel_domain::time::Timestamp;
 use keel_domain::values::{Slug, line};
@@ -18,7 +20,11 @@ use keel_store::repo;
 #[utoipa::path(post, path = "/api/v1/workspaces", tag = "workspaces", request_body = NewWorkspace,
     responses((status = 201, body = Workspace), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_workspace(State(app): State<AppState>, caller: Caller, Json(body): Json<NewWorkspace>) -> ApiResult<Response> {
+pub async fn create_workspace(
+    State(app): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewWorkspace>,
+) -> ApiResult<Response> {
     let mut errors = ValidationErrors::new();
     let name = errors.check(line("name", &body.name));
     let slug = errors.check(Slug::parse("slug", &body.slug));
@@ -27,19 +33,43 @@ pub async fn create_workspace(State(app): State<AppState>, caller: Caller, Json(
     };
     let now = Timestamp::now().to_rfc3339();
     let mut tx = app.store.begin().await?;
-    let ws = repo::workspaces::create(&mut tx, &new_id(), &name, slug.as_str(), &caller.user.id, &now).await?;
+    let ws = repo::workspaces::create(
+        &mut tx,
+        &new_id(),
+        &name,
+        slug.as_str(),
+        &caller.user.id,
+        &now,
+    )
+    .await?;
     tx.commit().await?;
     let body = convert::workspace(&ws, Role::Owner);
-    Ok(reply::created(&body, &format!("/api/v1/workspaces/{}", ws.slug), ws.version))
+    Ok(reply::created(
+        &body,
+        &format!("/api/v1/workspaces/{}", ws.slug),
+        ws.version,
+    ))
 }
 
 /// The caller's workspaces.
 #[utoipa::path(get, path = "/api/v1/workspaces", tag = "workspaces", params(PageParams),
     responses((status = 200, body = Page<Workspace>), (status = 401, body = Problem)), security(("bearer" = [])))]
-pub async fn list_workspaces(State(app): State<AppState>, caller: Caller, Query(page): Query<PageParams>) -> ApiResult<axum::Json<Page<Workspace>>> {
+pub async fn list_workspaces(
+    State(app): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Workspace>>> {
     let all = repo::workspaces::list_for_user(app.store.db(), &caller.user.id).await?;
-    let items = all.iter().map(|a| convert::workspace(&a.workspace, a.role)).collect();
-    Ok(axum::Json(page_of(items, |w: &Workspace| &w.slug, page.limit, page.cursor.as_deref())?))
+    let items = all
+        .iter()
+        .map(|a| convert::workspace(&a.workspace, a.role))
+        .collect();
+    Ok(axum::Json(page_of(
+        items,
+        |w: &Workspace| &w.slug,
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}", tag = "workspaces",
@@ -48,7 +78,10 @@ pub async fn list_workspaces(State(app): State<AppState>, caller: Caller, Query(
     security(("bearer" = [])))]
 pub async fn get_workspace(ctx: WorkspaceCtx) -> ApiResult<Response> {
     ctx.require(Permission::Read)?;
-    Ok(reply::ok_versioned(&convert::workspace(&ctx.workspace, ctx.role), ctx.workspace.version))
+    Ok(reply::ok_versioned(
+        &convert::workspace(&ctx.workspace, ctx.role),
+        ctx.workspace.version,
+    ))
 }
 
 /// Renames a workspace (owners and admins). The slug never changes: it is
@@ -57,16 +90,31 @@ pub async fn get_workspace(ctx: WorkspaceCtx) -> ApiResult<Response> {
     params(("ws" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = Workspace), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn update_workspace(State(app): State<AppState>, ctx: WorkspaceCtx, IfMatch(expected): IfMatch, Json(body): Json<WorkspacePatch>) -> ApiResult<Response> {
+pub async fn update_workspace(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    IfMatch(expected): IfMatch,
+    Json(body): Json<WorkspacePatch>,
+) -> ApiResult<Response> {
     ctx.require(Permission::ManageMembers)?;
     let name = match &body.name {
         Some(n) => line("name", n)?,
         None => ctx.workspace.name.clone(),
     };
     let mut tx = app.store.begin().await?;
-    let ws = repo::workspaces::rename(&mut tx, &ctx.workspace.id, &name, expected, &Timestamp::now().to_rfc3339()).await?;
+    let ws = repo::workspaces::rename(
+        &mut tx,
+        &ctx.workspace.id,
+        &name,
+        expected,
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(reply::ok_versioned(&convert::workspace(&ws, ctx.role), ws.version))
+    Ok(reply::ok_versioned(
+        &convert::workspace(&ws, ctx.role),
+        ws.version,
+    ))
 }
 
 /// Adds an existing account to the workspace with a role (owners and admins;
@@ -75,7 +123,11 @@ pub async fn update_workspace(State(app): State<AppState>, ctx: WorkspaceCtx, If
     params(("ws" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = Membership), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn add_member(State(app): State<AppState>, ctx: WorkspaceCtx, Json(body): Json<NewMember>) -> ApiResult<Response> {
+pub async fn add_member(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(body): Json<NewMember>,
+) -> ApiResult<Response> {
     ctx.require(Permission::ManageMembers)?;
     let role = Role::parse("role", &body.role)?;
     if role == Role::Owner {
@@ -83,22 +135,53 @@ pub async fn add_member(State(app): State<AppState>, ctx: WorkspaceCtx, Json(bod
     }
     let user = repo::users::by_id_or_email(app.store.db(), &body.email)
         .await?
-        .ok_or_else(|| ApiError::field("email", "no account has this email; an instance admin can create one"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "email",
+                "no account has this email; an instance admin can create one",
+            )
+        })?;
     let mut tx = app.store.begin().await?;
-    let m = repo::workspaces::add_member(&mut tx, &ctx.workspace.id, &user.id, role, &Timestamp::now().to_rfc3339()).await?;
+    let m = repo::workspaces::add_member(
+        &mut tx,
+        &ctx.workspace.id,
+        &user.id,
+        role,
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     tx.commit().await?;
-    let location = format!("/api/v1/workspaces/{}/members/{}", ctx.workspace.slug, user.id);
-    Ok(reply::created(&convert::membership(&m, &ctx.workspace.slug), &location, m.version))
+    let location = format!(
+        "/api/v1/workspaces/{}/members/{}",
+        ctx.workspace.slug, user.id
+    );
+    Ok(reply::created(
+        &convert::membership(&m, &ctx.workspace.slug),
+        &location,
+        m.version,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/members", tag = "workspaces",
     params(("ws" = String, Path, description = "Workspace slug"), PageParams),
     responses((status = 200, body = Page<Membership>), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn list_members(State(app): State<AppState>, ctx: WorkspaceCtx, Query(page): Query<PageParams>) -> ApiResult<axum::Json<Page<Membership>>> {
+pub async fn list_members(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Query(page): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Membership>>> {
     ctx.require(Permission::Read)?;
     let members = repo::workspaces::members(app.store.db(), &ctx.workspace.id).await?;
-    let items = members.iter().map(|m| convert::membership(m, &ctx.workspace.slug)).collect();
-    Ok(axum::Json(page_of(items, |m: &Membership| &m.user.id, page.limit, page.cursor.as_deref())?))
+    let items = members
+        .iter()
+        .map(|m| convert::membership(m, &ctx.workspace.slug))
+        .collect();
+    Ok(axum::Json(page_of(
+        items,
+        |m: &Membership| &m.user.id,
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }
 
 /// Changes a member's role or deactivates them. Deactivated members keep
@@ -116,7 +199,11 @@ pub async fn update_member(
     Json(body): Json<MemberPatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::ManageMembers)?;
-    let role = body.role.as_deref().map(|r| Role::parse("role", r)).transpose()?;
+    let role = body
+        .role
+        .as_deref()
+        .map(|r| Role::parse("role", r))
+        .transpose()?;
     let mut tx = app.store.begin().await?;
     let current = repo::workspaces::member(tx.db(), &ctx.workspace.id, &who)
         .await?
@@ -127,7 +214,8 @@ pub async fn update_member(
     if current.role == Role::Owner || new_role == Role::Owner {
         ctx.require(Permission::ManageOwners)?;
     }
-    let loses_owner = current.role == Role::Owner && current.active && (new_role != Role::Owner || !active);
+    let loses_owner =
+        current.role == Role::Owner && current.active && (new_role != Role::Owner || !active);
     if loses_owner && repo::workspaces::active_owner_count(tx.db(), &ctx.workspace.id).await? <= 1 {
         return Err(ApiError::Conflict {
             field: "role".into(),
@@ -145,5 +233,8 @@ pub async fn update_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(reply::ok_versioned(&convert::membership(&m, &ctx.workspace.slug), m.version))
+    Ok(reply::ok_versioned(
+        &convert::membership(&m, &ctx.workspace.slug),
+        m.version,
+    ))
 }
