@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 /// opaque `?cursor=` from a previous page's `next_cursor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListParams {
+    /// Page size; `None` lets the server choose (50).
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page; `None` for the first page.
     pub cursor: Option<String>,
 }
 

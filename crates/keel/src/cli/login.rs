@@ -13,7 +13,7 @@ use std::io::BufRead;
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Server URL, e.g. http://127.0.0.1:7070 [default: the one you last logged in to]
-    #[arg(long, env = "KEEL_SERVER", value_name = "URL")]
+    #[arg(long, env = "KEEL_SERVER", hide_env_values = true, value_name = "URL")]
     pub server: Option<String>,
     /// Your account's email
     #[arg(long, value_name = "EMAIL")]

@@ -52,7 +52,8 @@ pub async fn run(args: MemberArgs) -> Result<()> {
     let ws = session.workspace().await?;
     let client = &session.client;
     let json = args.opts.json;
-    let changed = match args.command {
+    let who = |m: &Membership| format!("{} <{}>", m.user.name, m.user.email);
+    let (changed, message) = match args.command {
         MemberCommand::List => {
             let ws = ws.as_str();
             let items =
@@ -75,7 +76,7 @@ pub async fn run(args: MemberArgs) -> Result<()> {
             return output::print_table(table, "No members.");
         }
         MemberCommand::Add { email, role } => {
-            client
+            let m = client
                 .add_member(
                     &ws,
                     &NewMember {
@@ -83,24 +84,33 @@ pub async fn run(args: MemberArgs) -> Result<()> {
                         role: vocab(&role),
                     },
                 )
-                .await?
+                .await?;
+            let message = format!("Added {} to {ws} as {}.", who(&m), m.role);
+            (m, message)
         }
         MemberCommand::Set { email, role } => {
-            patch(&session, &ws, &email, Some(vocab(&role)), None).await?
+            let m = patch(&session, &ws, &email, Some(vocab(&role)), None).await?;
+            let message = format!("{} is now {} in {ws}.", who(&m), m.role);
+            (m, message)
         }
         MemberCommand::Deactivate { email } => {
-            patch(&session, &ws, &email, None, Some(false)).await?
+            let m = patch(&session, &ws, &email, None, Some(false)).await?;
+            let message = format!(
+                "{} is deactivated in {ws} (their history is kept).",
+                who(&m)
+            );
+            (m, message)
         }
-        MemberCommand::Activate { email } => patch(&session, &ws, &email, None, Some(true)).await?,
+        MemberCommand::Activate { email } => {
+            let m = patch(&session, &ws, &email, None, Some(true)).await?;
+            let message = format!("{} is active again in {ws}, as {}.", who(&m), m.role);
+            (m, message)
+        }
     };
     if json {
         return output::json(&changed);
     }
-    let state = if changed.active { "" } else { ", deactivated" };
-    output::line(format!(
-        "{} <{}> is {} of {ws}{state}.",
-        changed.user.name, changed.user.email, changed.role
-    ))
+    output::line(message)
 }
 
 async fn patch(

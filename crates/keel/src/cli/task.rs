@@ -29,6 +29,9 @@ pub enum TaskCommand {
     /// Create a task and print its key
     Add(AddArgs),
     /// Show a task with its sub-tasks, comments and history
+    ///
+    /// With --json, prints one object with `task`, `sub_tasks`, `comments` and
+    /// `activity`.
     Show {
         /// Task key (KEEL-42) or id
         key: String,
