@@ -665,6 +665,10 @@ fn task_journey() {
 
     let out = user.run(&["task", "move", "KEEL-1", "in-progress"]).ok();
     assert!(out.contains("in_progress"), "{out}");
+    let any_of = user
+        .run(&["task", "list", "--status", "todo, In Progress", "--json"])
+        .json();
+    assert_eq!(any_of["items"].as_array().unwrap().len(), 3, "{any_of}");
     let out = user.run(&["task", "assign", "KEEL-1", "me"]).ok();
     assert!(out.contains(ADMIN_EMAIL), "{out}");
     let mine: Page<Task> = serde_json::from_value(

@@ -162,14 +162,21 @@ where
 }
 
 /// Lower-cases a vocabulary value and turns `-` and spaces into `_`, so
-/// `In-Progress` and `"in progress"` both mean `in_progress`.
+/// `In-Progress` and `"in progress"` both mean `in_progress`. A
+/// comma-separated list (a filter matching any of several values) is
+/// normalized item by item.
 pub fn vocab(value: &str) -> String {
     value
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
-        .collect()
+        .split(',')
+        .map(|item| {
+            item.trim()
+                .to_lowercase()
+                .chars()
+                .map(|c| if c == '-' || c == ' ' { '_' } else { c })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]
@@ -181,6 +188,7 @@ mod tests {
         assert_eq!(vocab("In-Progress"), "in_progress");
         assert_eq!(vocab(" in review "), "in_review");
         assert_eq!(vocab("tech_debt"), "tech_debt");
+        assert_eq!(vocab("todo, In Progress"), "todo,in_progress");
     }
 
     #[test]

@@ -79,13 +79,13 @@ pub struct ListArgs {
     /// Only tasks of this product (key)
     #[arg(short, long, value_name = "KEY")]
     product: Option<String>,
-    /// Only tasks with this status
+    /// Only tasks with this status (or any of several: todo,in_progress)
     #[arg(short, long)]
     status: Option<String>,
     /// Only tasks assigned to this person: email, user id, `me`, or `none`
     #[arg(short, long, value_name = "WHO")]
     assignee: Option<String>,
-    /// Only tasks with this priority (urgent, high, medium, low, none)
+    /// Only tasks with this priority (urgent, high, medium, low, none; or several: urgent,high)
     #[arg(long)]
     priority: Option<String>,
     /// Only tasks with this label
