@@ -166,7 +166,11 @@ impl Store {
     /// which PostgreSQL refuses inside one). For tests and tooling only;
     /// never pass user input.
     pub async fn execute_admin(&self, sql: &str) -> StoreResult<()> {
-        on_db!(self.db(), c => sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(c).await.map(|r| r.rows_affected()))?;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match &self.pools {
+            Pools::Sqlite { write, .. } => sqlx::query(sql).execute(write).await.map(|_| ())?,
+            Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ())?,
+        }
         Ok(())
     }
 }

@@ -48,13 +48,32 @@ impl TestDb {
         }
     }
 
+    /// A new database on `backend` with no tables yet, to test migrations.
+    pub async fn empty(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => Self::sqlite_unmigrated().await,
+            Backend::Postgres => Self::postgres_unmigrated().await,
+        }
+    }
+
     pub async fn sqlite() -> TestDb {
+        let db = Self::sqlite_unmigrated().await;
+        db.store.migrate().await.unwrap();
+        db
+    }
+
+    pub async fn postgres() -> TestDb {
+        let db = Self::postgres_unmigrated().await;
+        db.store.migrate().await.unwrap();
+        db
+    }
+
+    async fn sqlite_unmigrated() -> TestDb {
         let dir = std::env::temp_dir().join(format!("keel-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::open_sqlite(&dir.join("keel.db"), &StoreOptions { max_connections: 8 })
             .await
             .unwrap();
-        store.migrate().await.unwrap();
         TestDb {
             store,
             backend: Backend::Sqlite,
@@ -62,7 +81,7 @@ impl TestDb {
         }
     }
 
-    pub async fn postgres() -> TestDb {
+    async fn postgres_unmigrated() -> TestDb {
         let admin_url = std::env::var(POSTGRES_ENV).expect("KEEL_TEST_POSTGRES_URL must be set");
         let name = format!("keel_test_{}", uuid::Uuid::now_v7().simple());
         let admin = Store::open_postgres(&admin_url, &StoreOptions { max_connections: 2 })
@@ -82,7 +101,6 @@ impl TestDb {
         )
         .await
         .unwrap();
-        store.migrate().await.unwrap();
         TestDb {
             store,
             backend: Backend::Postgres,

@@ -1,0 +1,194 @@
+//! The store's promises, checked on every configured backend: migrations are
+//! idempotent and safe to run from several instances at once, an edited
+//! migration is refused, timestamps round-trip exactly, a rolled-back create
+//! gives its task number back, and updates check the version.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keel_domain::time::Timestamp;
+use keel_store::repo::tasks::TaskFields;
+use keel_store::{Backend, Store, StoreError, StoreOptions, repo};
+use keel_testkit::{TestDb, backends};
+
+async fn seed(store: &Store) -> (String, keel_domain::model::Product) {
+    let now = Timestamp::now().to_rfc3339();
+    let mut tx = store.begin().await.unwrap();
+    let user = repo::users::insert(
+        &mut tx,
+        repo::users::NewUserRecord {
+            id: "u1",
+            email: "a@example.com",
+            name: "A",
+            password_hash: "x",
+            is_admin: false,
+            created_at: &now,
+        },
+    )
+    .await
+    .unwrap();
+    let ws = repo::workspaces::create(&mut tx, "w1", "Acme", "acme", &user.id, &now)
+        .await
+        .unwrap();
+    let product = repo::products::create(&mut tx, "p1", &ws.id, "KEEL", "Keel", "", &now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (user.id, product)
+}
+
+fn fields(title: &str) -> TaskFields {
+    TaskFields {
+        title: title.into(),
+        description: String::new(),
+        status: keel_domain::task::Status::Todo,
+        priority: keel_domain::task::Priority::NoPriority,
+        task_type: keel_domain::task::TaskType::Feature,
+        assignee_id: None,
+        team_id: None,
+        estimate: None,
+        due_date: None,
+        labels: vec![],
+        parent_id: None,
+        feature_id: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migrations_are_idempotent_and_concurrent_safe() {
+    for backend in backends() {
+        let db = TestDb::empty(backend).await;
+        let url = db.url();
+        // Four "instances" start at once on the same empty database.
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let url = url.clone();
+            handles.push(tokio::spawn(async move {
+                let store = Store::open(&url, &StoreOptions { max_connections: 2 })
+                    .await
+                    .unwrap();
+                let result = store.migrate().await;
+                store.close().await;
+                result
+            }));
+        }
+        for h in handles {
+            h.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{backend:?}: concurrent migrate failed: {e}"));
+        }
+        db.store.migrate().await.unwrap();
+        assert_eq!(repo::users::count(db.store.db()).await.unwrap(), 0);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn edited_migrations_are_refused() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        db.store
+            .execute_admin("UPDATE keel_migrations SET checksum = 'edited' WHERE version = 1")
+            .await
+            .unwrap();
+        let err = db.store.migrate().await.unwrap_err();
+        assert!(err.to_string().contains("edited"), "{backend:?}: {err}");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn timestamps_round_trip_exactly() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (_, product) = seed(&db.store).await;
+        let stored = repo::products::get(db.store.db(), &product.workspace_id, "KEEL")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.created_at, product.created_at);
+        assert_eq!(
+            Timestamp::parse("t", &stored.created_at)
+                .unwrap()
+                .to_rfc3339(),
+            stored.created_at
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn rolled_back_creates_leave_no_gap_and_updates_check_versions() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (user, product) = seed(&db.store).await;
+        let now = Timestamp::now().to_rfc3339();
+
+        let mut tx = db.store.begin().await.unwrap();
+        repo::tasks::create(
+            &mut tx,
+            &keel_domain::ids::new_id(),
+            &product,
+            &fields("gone"),
+            &user,
+            &now,
+        )
+        .await
+        .unwrap();
+        drop(tx); // rolled back
+
+        let mut tx = db.store.begin().await.unwrap();
+        let (task, event) = repo::tasks::create(
+            &mut tx,
+            &keel_domain::ids::new_id(),
+            &product,
+            &fields("kept"),
+            &user,
+            &now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            task.key, "KEEL-1",
+            "{backend:?}: the rolled-back number is reused"
+        );
+        assert_eq!(
+            event.seq, 1,
+            "{backend:?}: the rolled-back event number is reused"
+        );
+
+        // An update based on an old version is refused and changes nothing.
+        let mut tx = db.store.begin().await.unwrap();
+        let current = repo::tasks::get_for_update(&mut tx, &product.workspace_id, "KEEL-1")
+            .await
+            .unwrap()
+            .unwrap();
+        repo::tasks::update(&mut tx, &current, &fields("first"), &user, &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = db.store.begin().await.unwrap();
+        let err = repo::tasks::update(&mut tx, &current, &fields("second"), &user, &now)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Stale), "{backend:?}: {err:?}");
+        drop(tx);
+        let now_stored = repo::tasks::get(db.store.db(), &product.workspace_id, "KEEL-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(now_stored.title, "first");
+        assert_eq!(now_stored.version, 2);
+
+        let events = repo::events::after(db.store.db(), &product.workspace_id, 0, 10)
+            .await
+            .unwrap();
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, vec![1, 2], "{backend:?}: event numbers are gap-free");
+        assert!(matches!(
+            db.store.backend(),
+            Backend::Sqlite | Backend::Postgres
+        ));
+        db.finish().await;
+    }
+}
