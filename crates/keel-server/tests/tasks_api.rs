@@ -429,6 +429,24 @@ async fn accounts_and_tokens() {
         let listed = app.get("/api/v1/auth/tokens", &token).await.expect(200);
         assert!(listed.text.contains("laptop"));
         assert!(!listed.text.contains(&token), "secrets are never listed");
+        // Use is recorded in the background, off the request's path.
+        let mut last_used = serde_json::Value::Null;
+        for _ in 0..100 {
+            let listed = app.get("/api/v1/auth/tokens", &token).await.expect(200);
+            let mine = listed.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["id"] == token_id.as_str())
+                .cloned()
+                .unwrap();
+            last_used = mine["last_used_at"].clone();
+            if last_used.is_string() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(last_used.is_string(), "last_used_at is recorded");
         app.delete(&format!("/api/v1/auth/tokens/{token_id}"), &token)
             .await
             .expect(204);

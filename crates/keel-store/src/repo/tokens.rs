@@ -44,6 +44,7 @@ pub async fn insert(
 #[derive(sqlx::FromRow)]
 struct AuthRow {
     token_id: String,
+    last_used_at: Option<String>,
     id: String,
     email: String,
     name: String,
@@ -51,24 +52,31 @@ struct AuthRow {
     created_at: String,
 }
 
-/// The user owning the token with this hash, and the token's id.
-pub async fn authenticate(db: Db<'_>, token_hash: &str) -> StoreResult<Option<(String, User)>> {
+/// A token that authenticated a request.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub token_id: String,
+    pub last_used_at: Option<String>,
+    pub user: User,
+}
+
+/// The user owning the token with this hash, and the token itself.
+pub async fn authenticate(db: Db<'_>, token_hash: &str) -> StoreResult<Option<Authenticated>> {
     let row: Option<AuthRow> = on_db!(db, c => sqlx::query_as(
-        "SELECT t.id AS token_id, u.id, u.email, u.name, u.is_admin, u.created_at
+        "SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.name, u.is_admin, u.created_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1"
     ).bind(token_hash).fetch_optional(c).await)?;
-    Ok(row.map(|r| {
-        (
-            r.token_id,
-            User {
-                id: r.id,
-                email: r.email,
-                name: r.name,
-                is_admin: r.is_admin,
-                created_at: r.created_at,
-            },
-        )
+    Ok(row.map(|r| Authenticated {
+        token_id: r.token_id,
+        last_used_at: r.last_used_at,
+        user: User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            is_admin: r.is_admin,
+            created_at: r.created_at,
+        },
     }))
 }
 
@@ -88,5 +96,12 @@ pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<(
     if result == 0 {
         return Err(StoreError::NotFound);
     }
+    Ok(())
+}
+
+/// Records when a token was last used.
+pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
+    on_db!(tx.db(), c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+        .bind(token_id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
