@@ -288,6 +288,18 @@ async fn lists_filter_and_paginate() {
         );
         assert_eq!(count(format!("{WS}/tasks?q=5x%25&limit=500")).await, 0);
         assert_eq!(count(format!("{WS}/tasks?product=KEEL&limit=10")).await, 10);
+        for bad in ["garbage", "KEEL-1"] {
+            let r = app
+                .get(&format!("{WS}/tasks?cursor={bad}"), &admin)
+                .await
+                .expect(422);
+            assert_eq!(r.error_fields(), vec!["cursor"]);
+        }
+        let r = app
+            .get("/api/v1/workspaces?cursor=nope", &admin)
+            .await
+            .expect(422);
+        assert_eq!(r.error_fields(), vec!["cursor"]);
         let unknown = app
             .get(&format!("{WS}/tasks?product=NOPE"), &admin)
             .await

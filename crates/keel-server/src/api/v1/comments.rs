@@ -65,8 +65,13 @@ pub async fn list_comments(
     let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
         .await?
         .ok_or(ApiError::NotFound("no such task"))?;
-    let (items, next_cursor) =
-        repo::comments::list(app.store.db(), &task.id, page.cursor.as_deref(), limit).await?;
+    let (items, next_cursor) = repo::comments::list(
+        app.store.db(),
+        &task.id,
+        super::id_cursor(page.cursor.as_deref())?,
+        limit,
+    )
+    .await?;
     Ok(axum::Json(Page {
         items: items
             .iter()
@@ -91,8 +96,13 @@ pub async fn list_activity(
     let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
         .await?
         .ok_or(ApiError::NotFound("no such task"))?;
-    let (items, next_cursor) =
-        repo::comments::activity(app.store.db(), &task.id, page.cursor.as_deref(), limit).await?;
+    let (items, next_cursor) = repo::comments::activity(
+        app.store.db(),
+        &task.id,
+        super::id_cursor(page.cursor.as_deref())?,
+        limit,
+    )
+    .await?;
     Ok(axum::Json(Page {
         items: items.iter().map(convert::activity).collect(),
         next_cursor,

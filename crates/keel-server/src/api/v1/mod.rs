@@ -33,6 +33,18 @@ pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiErr
     }
 }
 
+/// Checks a cursor for lists paged by id (tasks, comments, history): it
+/// must be an id this server issued.
+pub(crate) fn id_cursor(cursor: Option<&str>) -> Result<Option<&str>, crate::error::ApiError> {
+    match cursor {
+        Some(c) if !keel_domain::ids::looks_like_id(c) => Err(crate::error::ApiError::field(
+            "cursor",
+            "is not a cursor returned by this list (use next_cursor as given)",
+        )),
+        other => Ok(other),
+    }
+}
+
 /// Pages an in-memory list (small collections: workspaces, members,
 /// products, teams, tokens) by the position after the cursor's id.
 pub(crate) fn page_of<T>(
@@ -46,7 +58,13 @@ pub(crate) fn page_of<T>(
         Some(c) => items
             .iter()
             .position(|i| id(i) == c)
-            .map_or(items.len(), |p| p + 1),
+            .map(|p| p + 1)
+            .ok_or_else(|| {
+                crate::error::ApiError::field(
+                    "cursor",
+                    "is not a cursor returned by this list (use next_cursor as given)",
+                )
+            })?,
         None => 0,
     };
     let mut rest: Vec<T> = items.into_iter().skip(start).collect();

@@ -344,7 +344,15 @@ pub async fn list_tasks(
         types,
         label: q.label.clone(),
         q: q.q.clone(),
-        cursor: q.cursor.clone(),
+        cursor: errors
+            .check(super::id_cursor(q.cursor.as_deref()).map_err(|_| {
+                FieldError::new(
+                    "cursor",
+                    "is not a cursor returned by this list (use next_cursor as given)",
+                )
+            }))
+            .flatten()
+            .map(str::to_string),
         limit: limit.unwrap_or(50),
         ..Default::default()
     };
