@@ -7,10 +7,12 @@
 
 pub mod accounts;
 pub mod common;
+pub mod events;
 pub mod tasks;
 pub mod workspaces;
 
 pub use accounts::*;
 pub use common::*;
+pub use events::*;
 pub use tasks::*;
 pub use workspaces::*;

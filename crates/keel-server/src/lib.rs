@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod live;
 pub mod openapi;
 mod reply;
 pub mod secrets;
@@ -28,6 +29,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Committed events, for WebSocket subscribers.
+    pub live: live::LiveBus,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: std::sync::Arc<String>,
     /// A hash to verify against when an account does not exist, made on
@@ -40,9 +43,16 @@ impl AppState {
         let doc = openapi::document().to_pretty_json().unwrap_or_default();
         Self {
             store,
+            live: live::LiveBus::default(),
             openapi_json: std::sync::Arc::new(doc),
             dummy_hash: Default::default(),
         }
+    }
+
+    /// Starts background work: on PostgreSQL, the listener that brings
+    /// events committed by other instances to this one's subscribers.
+    pub fn start_background(&self) {
+        live::spawn_fanout(self.store.clone(), self.live.clone());
     }
 
     /// A real argon2id hash of a random password, so a login for an unknown

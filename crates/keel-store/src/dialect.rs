@@ -51,3 +51,15 @@ pub fn setup_lock(backend: Backend) -> Option<&'static str> {
         Backend::Postgres => Some("SELECT pg_advisory_xact_lock(7242012)"),
     }
 }
+
+/// The channel other instances listen on for committed events.
+pub const EVENTS_CHANNEL: &str = "keel_events";
+
+/// Statement announcing a committed event to other instances, if the
+/// backend can have other instances.
+pub fn notify_event(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT pg_notify('keel_events', $1)"),
+    }
+}

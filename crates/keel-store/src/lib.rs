@@ -174,3 +174,39 @@ impl Store {
         Ok(())
     }
 }
+
+/// Announcements of events committed by any instance (PostgreSQL only).
+pub struct EventListener {
+    inner: sqlx::postgres::PgListener,
+}
+
+impl EventListener {
+    /// The next announced event as `(workspace_id, seq)`. Reconnects by
+    /// itself after a lost connection; notifications sent while it was
+    /// away are lost, so callers catch up from the events table.
+    pub async fn recv(&mut self) -> StoreResult<(String, i64)> {
+        loop {
+            let n = self.inner.recv().await?;
+            if let Some((ws, seq)) = n.payload().rsplit_once(':')
+                && let Ok(seq) = seq.parse()
+            {
+                return Ok((ws.to_string(), seq));
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Listens for events committed by any instance. `None` on SQLite, where
+    /// this process is the only writer.
+    pub async fn listen_events(&self) -> StoreResult<Option<EventListener>> {
+        match &self.pools {
+            Pools::Sqlite { .. } => Ok(None),
+            Pools::Postgres(pool) => {
+                let mut inner = sqlx::postgres::PgListener::connect_with(pool).await?;
+                inner.listen(dialect::EVENTS_CHANNEL).await?;
+                Ok(Some(EventListener { inner }))
+            }
+        }
+    }
+}

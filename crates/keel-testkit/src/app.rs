@@ -55,8 +55,31 @@ impl Response {
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
         let db = TestDb::new(backend).await;
-        let router = keel_server::build_router(keel_server::AppState::new(db.store.clone()));
+        let state = keel_server::AppState::new(db.store.clone());
+        state.start_background();
+        let router = keel_server::build_router(state);
         TestApp { db, router }
+    }
+
+    /// Serves the router on a free loopback port (for WebSocket tests) and
+    /// returns the address. The server stops when the test's runtime ends.
+    pub async fn listen(&self) -> std::net::SocketAddr {
+        serve_on_loopback(self.router.clone()).await
+    }
+
+    /// A second instance on the same database, with its own connection
+    /// pool and event bus, served on its own port — as a second `keel serve`
+    /// would be.
+    pub async fn another_instance(&self) -> std::net::SocketAddr {
+        let store = keel_store::Store::open(
+            &self.db.url(),
+            &keel_store::StoreOptions { max_connections: 4 },
+        )
+        .await
+        .unwrap();
+        let state = keel_server::AppState::new(store);
+        state.start_background();
+        serve_on_loopback(keel_server::build_router(state)).await
     }
 
     pub async fn finish(self) {
@@ -189,4 +212,13 @@ impl TestApp {
         .await
         .expect(201);
     }
+}
+
+async fn serve_on_loopback(router: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
 }

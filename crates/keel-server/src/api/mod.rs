@@ -40,4 +40,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(comments::create_comment, comments::list_comments))
         .routes(routes!(comments::list_activity))
+        .routes(routes!(events::events))
 }

@@ -48,6 +48,14 @@ pub async fn append(
          VALUES ($1, $2, $3, $4, $5, $6, $7)"
     ).bind(workspace_id).bind(seq).bind(event_type).bind(kind).bind(item_id).bind(key).bind(at)
      .execute(c).await.map(|r| r.rows_affected()))?;
+    // On PostgreSQL, wake the other instances; NOTIFY is delivered at
+    // commit and dropped on rollback, exactly like the row. The payload is
+    // just the address of the row (payloads are capped at 8,000 bytes).
+    let backend = tx.db().backend();
+    if let Some(sql) = crate::dialect::notify_event(backend) {
+        let payload = format!("{workspace_id}:{seq}");
+        on_db!(tx.db(), c => sqlx::query(sql).bind(&payload).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     Ok(Event {
         seq,
         event_type: event_type.to_string(),
@@ -70,4 +78,21 @@ pub async fn after(
          WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
     ).bind(workspace_id).bind(seq).bind(limit).fetch_all(c).await)?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The workspace's latest event number (0 before the first event).
+pub async fn latest_seq(db: Db<'_>, workspace_id: &str) -> StoreResult<i64> {
+    let row: Option<(i64,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT event_seq FROM workspaces WHERE id = $1"
+    ).bind(workspace_id).fetch_optional(c).await)?;
+    Ok(row.map_or(0, |(s,)| s))
+}
+
+/// One event by number.
+pub async fn get(db: Db<'_>, workspace_id: &str, seq: i64) -> StoreResult<Option<Event>> {
+    let row: Option<EventRow> = on_db!(db, c => sqlx::query_as(
+        "SELECT seq, event_type, kind, item_id, item_key, at FROM events
+         WHERE workspace_id = $1 AND seq = $2"
+    ).bind(workspace_id).bind(seq).fetch_optional(c).await)?;
+    Ok(row.map(Into::into))
 }

@@ -207,7 +207,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let addr = listener.local_addr()?;
         // Tests and scripts wait for this exact line.
         println!("Keel listening on http://{addr}");
-        let router = keel_server::build_router(keel_server::AppState::new(store.clone()));
+        let state = keel_server::AppState::new(store.clone());
+        state.start_background();
+        let router = keel_server::build_router(state);
         keel_server::serve(listener, router, shutdown_signal(), Duration::from_secs(30)).await?;
         store.close().await;
         Ok(())

@@ -30,7 +30,7 @@ pub async fn create_comment(
     let task = repo::tasks::get(tx.db(), &ctx.workspace.id, &id)
         .await?
         .ok_or(ApiError::NotFound("no such task"))?;
-    let (comment, _event) = repo::comments::create(
+    let (comment, event) = repo::comments::create(
         &mut tx,
         &task,
         ctx.user_id(),
@@ -43,11 +43,10 @@ pub async fn create_comment(
         "/api/v1/workspaces/{}/tasks/{}/comments/{}",
         ctx.workspace.slug, task.key, comment.id
     );
-    Ok(reply::created(
-        &convert::comment(&comment, &task.key),
-        &location,
-        comment.version,
-    ))
+    let body = convert::comment(&comment, &task.key);
+    app.live
+        .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
+    Ok(reply::created(&body, &location, comment.version))
 }
 
 /// A task's comments, oldest first.

@@ -2,7 +2,8 @@
 
 pub mod accounts;
 pub mod comments;
-mod convert;
+pub(crate) mod convert;
+pub mod events;
 pub mod products;
 pub mod system;
 pub mod tasks;

@@ -272,12 +272,15 @@ pub async fn create_task(
         (_, Err(e)) => return Err(e),
     };
     let now = Timestamp::now().to_rfc3339();
-    let (task, _event) =
+    let (task, event) =
         repo::tasks::create(&mut tx, &new_id(), &product, &fields, ctx.user_id(), &now).await?;
     tx.commit().await?;
     let version = task.version;
     let loc = location(&ctx, &task.key);
-    Ok(reply::created(&convert::task(task), &loc, version))
+    let body = convert::task(task);
+    app.live
+        .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
+    Ok(reply::created(&body, &loc, version))
 }
 
 /// Filters for the task list. `status`, `priority` and `type` accept a
@@ -463,11 +466,14 @@ pub async fn update_task(
         &Timestamp::now().to_rfc3339(),
     )
     .await?;
-    if event.is_some() {
-        tx.commit().await?;
-    }
     let version = task.version;
-    Ok(reply::ok_versioned(&convert::task(task), version))
+    let body = convert::task(task);
+    if let Some(event) = event {
+        tx.commit().await?;
+        app.live
+            .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
+    }
+    Ok(reply::ok_versioned(&body, version))
 }
 
 /// Deletes a task. Its key is never given to another task.
@@ -490,7 +496,8 @@ pub async fn delete_task(
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    repo::tasks::delete(&mut tx, &current, &Timestamp::now().to_rfc3339()).await?;
+    let event = repo::tasks::delete(&mut tx, &current, &Timestamp::now().to_rfc3339()).await?;
     tx.commit().await?;
+    app.live.publish(&ctx.workspace.id, &event, None);
     Ok(reply::no_content())
 }
