@@ -38,6 +38,9 @@ pub struct Task {
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
+    /// Manual order within the product (board columns): lower comes first.
+    /// Change it with `POST …/tasks/{id}/move`.
+    pub rank: f64,
     pub version: i64,
 }
 
@@ -164,4 +167,19 @@ pub struct Activity {
     pub from: Option<String>,
     pub to: Option<String>,
     pub at: String,
+}
+
+/// `POST /workspaces/{ws}/tasks/{id}/move`: change the status and/or put the
+/// task right after (or before) another task, as dragging a card does.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskMove {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Task id or key to place this task directly after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Task id or key to place this task directly before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
 }

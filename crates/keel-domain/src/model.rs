@@ -106,6 +106,8 @@ pub struct Task {
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
+    /// Manual order within the product (board columns); lower first.
+    pub rank: f64,
     pub version: i64,
 }
 

@@ -490,3 +490,127 @@ async fn accounts_and_tokens() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn moving_tasks_keeps_a_shared_order() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        for i in 1..=4 {
+            app.post(
+                &format!("{WS}/tasks"),
+                &admin,
+                json!({"product": "KEEL", "title": format!("t{i}")}),
+            )
+            .await
+            .expect(201);
+        }
+        let order = |status: &'static str| {
+            let app = &app;
+            let admin = admin.clone();
+            async move {
+                let r = app
+                    .get(&format!("{WS}/tasks?status={status}&limit=500"), &admin)
+                    .await
+                    .expect(200);
+                let mut items: Vec<(f64, String)> = r.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t["rank"].as_f64().unwrap(),
+                            t["key"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect();
+                items.sort_by(|a, b| a.0.total_cmp(&b.0));
+                items.into_iter().map(|(_, k)| k).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            order("todo").await,
+            ["KEEL-1", "KEEL-2", "KEEL-3", "KEEL-4"]
+        );
+        app.post(
+            &format!("{WS}/tasks/KEEL-4/move"),
+            &admin,
+            json!({"after": "KEEL-1"}),
+        )
+        .await
+        .expect(200);
+        assert_eq!(
+            order("todo").await,
+            ["KEEL-1", "KEEL-4", "KEEL-2", "KEEL-3"]
+        );
+        let moved = app
+            .post(
+                &format!("{WS}/tasks/KEEL-3/move"),
+                &admin,
+                json!({"status": "in_progress"}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(moved.body["status"], "in_progress");
+        app.post(
+            &format!("{WS}/tasks/KEEL-2/move"),
+            &admin,
+            json!({"status": "in_progress", "before": "KEEL-3"}),
+        )
+        .await
+        .expect(200);
+        assert_eq!(order("in_progress").await, ["KEEL-2", "KEEL-3"]);
+        assert_eq!(order("todo").await, ["KEEL-1", "KEEL-4"]);
+        // Keep dropping into the same gap until the ranks must be spread out
+        // again; the order stays right throughout.
+        for _ in 0..40 {
+            app.post(
+                &format!("{WS}/tasks/KEEL-4/move"),
+                &admin,
+                json!({"before": "KEEL-1"}),
+            )
+            .await
+            .expect(200);
+            app.post(
+                &format!("{WS}/tasks/KEEL-1/move"),
+                &admin,
+                json!({"before": "KEEL-4"}),
+            )
+            .await
+            .expect(200);
+        }
+        assert_eq!(order("todo").await, ["KEEL-1", "KEEL-4"]);
+        // Status history is kept for moves; the position alone is not history.
+        let history = app
+            .get(&format!("{WS}/tasks/KEEL-3/activity"), &admin)
+            .await
+            .expect(200);
+        let fields: Vec<&str> = history.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(fields, ["status"]);
+        let bad = app
+            .post(
+                &format!("{WS}/tasks/KEEL-1/move"),
+                &admin,
+                json!({"after": "KEEL-1"}),
+            )
+            .await
+            .expect(422);
+        assert_eq!(bad.error_fields(), vec!["after"]);
+        let bad = app
+            .post(
+                &format!("{WS}/tasks/KEEL-1/move"),
+                &admin,
+                json!({"status": "nope"}),
+            )
+            .await
+            .expect(422);
+        assert_eq!(bad.error_fields(), vec!["status"]);
+        app.finish().await;
+    }
+}

@@ -6,12 +6,20 @@
 use crate::{Backend, Store, StoreError, StoreResult, dialect};
 
 /// `(version, name, sqlite sql, postgres sql)`.
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "web_sessions_and_ranks",
+        include_str!("../migrations/sqlite/0002_web_sessions_and_ranks.sql"),
+        include_str!("../migrations/postgres/0002_web_sessions_and_ranks.sql"),
+    ),
+];
 
 mod checksum {
     /// FNV-1a over the text: enough to notice an edited file, no crypto needed.

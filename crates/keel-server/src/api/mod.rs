@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             tasks::update_task,
             tasks::delete_task
         ))
+        .routes(routes!(tasks::move_task))
         .routes(routes!(comments::create_comment, comments::list_comments))
         .routes(routes!(comments::list_activity))
         .routes(routes!(events::events))

@@ -22,6 +22,8 @@ pub struct TaskFields {
     pub labels: Vec<String>,
     pub parent_id: Option<String>,
     pub feature_id: Option<String>,
+    /// Manual order; `None` on create puts the task after all others.
+    pub rank: Option<f64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,6 +53,7 @@ struct TaskRow {
     created_at: String,
     updated_at: String,
     completed_at: Option<String>,
+    rank: f64,
     version: i64,
 }
 
@@ -86,6 +89,7 @@ impl From<TaskRow> for Task {
             created_at: r.created_at,
             updated_at: r.updated_at,
             completed_at: r.completed_at,
+            rank: r.rank,
             version: r.version,
         }
     }
@@ -97,7 +101,7 @@ const SELECT: &str = "SELECT t.id, t.workspace_id, p.key AS product_key, t.numbe
     tm.key AS team_key, t.estimate, t.due_date, t.labels,
     pt.number AS parent_number, pp.key AS parent_product_key, t.feature_id,
     c.id AS creator_id, c.name AS creator_name, c.email AS creator_email,
-    t.created_at, t.updated_at, t.completed_at, t.version
+    t.created_at, t.updated_at, t.completed_at, t.rank, t.version
     FROM tasks t
     JOIN products p ON p.id = t.product_id
     JOIN users c ON c.id = t.created_by
@@ -179,18 +183,23 @@ pub async fn create(
     now: &str,
 ) -> StoreResult<(Task, Event)> {
     let number = repo::products::allocate_task_number(tx, &product.id).await?;
+    let rank = match fields.rank {
+        Some(r) => r,
+        None => last_rank(tx, &product.id).await? + RANK_STEP,
+    };
     let completed_at = fields.status.is_closed().then_some(now);
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
             priority, task_type, assignee_id, team_id, estimate, due_date, labels, parent_id,
-            feature_id, created_by, created_at, updated_at, completed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)"
+            feature_id, created_by, created_at, updated_at, completed_at, rank)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)"
     )
     .bind(id).bind(&product.workspace_id).bind(&product.id).bind(number).bind(&fields.title)
     .bind(&fields.description).bind(fields.status.as_str()).bind(fields.priority.as_str())
     .bind(fields.task_type.as_str()).bind(&fields.assignee_id).bind(&fields.team_id)
     .bind(fields.estimate).bind(&fields.due_date).bind(labels_json(&fields.labels))
     .bind(&fields.parent_id).bind(&fields.feature_id).bind(actor_id).bind(now).bind(completed_at)
+    .bind(rank)
     .execute(c).await.map(|r| r.rows_affected()))?;
     write_labels(tx, &product.workspace_id, id, &fields.labels).await?;
     let key = TaskKey::format(&product.key, number);
@@ -240,14 +249,14 @@ pub async fn update(
         "UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, task_type = $7,
             assignee_id = $8, team_id = $9, estimate = $10, due_date = $11, labels = $12,
             parent_id = $13, feature_id = $14, completed_at = $15, updated_at = $16,
-            version = version + 1
+            rank = $17, version = version + 1
          WHERE id = $1 AND version = $2"
     )
     .bind(&current.id).bind(current.version).bind(&fields.title).bind(&fields.description)
     .bind(fields.status.as_str()).bind(fields.priority.as_str()).bind(fields.task_type.as_str())
     .bind(&fields.assignee_id).bind(&fields.team_id).bind(fields.estimate).bind(&fields.due_date)
     .bind(labels_json(&fields.labels)).bind(&fields.parent_id).bind(&fields.feature_id)
-    .bind(&completed_at).bind(now)
+    .bind(&completed_at).bind(now).bind(fields.rank.unwrap_or(current.rank))
     .execute(c).await.map(|r| r.rows_affected()))?;
     if result == 0 {
         return Err(StoreError::Stale);
@@ -259,11 +268,13 @@ pub async fn update(
         .await?
         .ok_or(StoreError::NotFound)?;
     let changes = diff(current, &updated);
-    if changes.is_empty() {
+    if changes.is_empty() && updated.rank == current.rank {
         // Nothing really changed: keep the version bump out of history and
         // the live stream by rolling the caller's transaction back instead.
         return Ok((current.clone(), None));
     }
+    // A new position alone is an event (boards must follow) but not
+    // history: nobody needs "moved up one" in the activity log.
     for (field, from, to) in &changes {
         repo::comments::record_activity(
             tx,
@@ -464,4 +475,61 @@ pub async fn list(
         None
     };
     Ok((tasks, next))
+}
+
+/// Gap left between consecutive ranks, so most moves need no renumbering.
+pub const RANK_STEP: f64 = 1024.0;
+
+/// The highest rank in the product (0 when it has no tasks).
+async fn last_rank(tx: &mut Tx, product_id: &str) -> StoreResult<f64> {
+    let (max,): (Option<f64>,) = on_db!(tx.db(), c => sqlx::query_as(
+        "SELECT MAX(rank) FROM tasks WHERE product_id = $1"
+    ).bind(product_id).fetch_one(c).await)?;
+    Ok(max.unwrap_or(0.0))
+}
+
+/// The rank of a task, by id, within the workspace.
+pub async fn rank_of(db: Db<'_>, workspace_id: &str, id: &str) -> StoreResult<Option<f64>> {
+    let row: Option<(f64,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT rank FROM tasks WHERE workspace_id = $1 AND id = $2"
+    ).bind(workspace_id).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(|(r,)| r))
+}
+
+/// The nearest rank strictly after `rank` in the product (for "put after X").
+pub async fn next_rank_after(db: Db<'_>, product_id: &str, rank: f64) -> StoreResult<Option<f64>> {
+    let (next,): (Option<f64>,) = on_db!(db, c => sqlx::query_as(
+        "SELECT MIN(rank) FROM tasks WHERE product_id = $1 AND rank > $2"
+    ).bind(product_id).bind(rank).fetch_one(c).await)?;
+    Ok(next)
+}
+
+/// The nearest rank strictly before `rank` in the product.
+pub async fn prev_rank_before(db: Db<'_>, product_id: &str, rank: f64) -> StoreResult<Option<f64>> {
+    let (prev,): (Option<f64>,) = on_db!(db, c => sqlx::query_as(
+        "SELECT MAX(rank) FROM tasks WHERE product_id = $1 AND rank < $2"
+    ).bind(product_id).bind(rank).fetch_one(c).await)?;
+    Ok(prev)
+}
+
+/// Spreads the product's ranks evenly again (keeping their order) when two
+/// neighbours have come too close to put anything between them.
+pub async fn renumber_ranks(tx: &mut Tx, product_id: &str) -> StoreResult<()> {
+    let ids: Vec<(String,)> = on_db!(tx.db(), c => sqlx::query_as(
+        "SELECT id FROM tasks WHERE product_id = $1 ORDER BY rank, id"
+    ).bind(product_id).fetch_all(c).await)?;
+    for (i, (id,)) in ids.iter().enumerate() {
+        let rank = (i as f64 + 1.0) * RANK_STEP;
+        on_db!(tx.db(), c => sqlx::query("UPDATE tasks SET rank = $2 WHERE id = $1")
+            .bind(id).bind(rank).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The product id of a task.
+pub async fn product_id_of(db: Db<'_>, task_id: &str) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT product_id FROM tasks WHERE id = $1"
+    ).bind(task_id).fetch_optional(c).await)?;
+    Ok(row.map(|(p,)| p))
 }

@@ -87,6 +87,7 @@ pub fn task(t: model::Task) -> wire::Task {
         created_at: t.created_at,
         updated_at: t.updated_at,
         completed_at: t.completed_at,
+        rank: t.rank,
         version: t.version,
     }
 }
