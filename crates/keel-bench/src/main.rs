@@ -1,0 +1,386 @@
+//! `keel-bench`: starts the real `keel` server on a fresh SQLite directory or
+//! PostgreSQL database, seeds 100,000 tasks, then measures `GET /healthz`
+//! (the baseline), reading a task by key, listing 50 filtered tasks and
+//! creating a task at 1, 16 and 64 connections, and prints a Markdown report
+//! (throughput, p50/p99, errors, server memory).
+//!
+//! ```text
+//! cargo build --release -p keel -p keel-bench
+//! target/release/keel-bench --duration 10
+//! target/release/keel-bench --duration 10 --postgres postgres://postgres@127.0.0.1:5432/postgres
+//! ```
+
+mod load;
+mod report;
+mod rng;
+mod seed;
+mod server;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use keel_domain::ids::new_id;
+use keel_store::{Store, StoreOptions};
+use load::{Scenario, Target};
+use server::{DataSource, Server};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keel-bench",
+    about = "Load benchmark for the keel server",
+    version
+)]
+struct Args {
+    /// The `keel` binary to benchmark (build it with --release).
+    #[arg(long, default_value = "target/release/keel")]
+    keel_bin: PathBuf,
+    /// Benchmark on PostgreSQL: a fresh database `keel_bench_<random>` is
+    /// created on this server and dropped at the end. Without it, SQLite in
+    /// a fresh temporary directory.
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Tasks to seed before measuring.
+    #[arg(long, default_value_t = 100_000)]
+    tasks: u64,
+    /// Tasks per seeding transaction.
+    #[arg(long, default_value_t = 1_000)]
+    seed_batch: u64,
+    /// Measured seconds per cell (scenario × connections).
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Unmeasured warm-up seconds before each cell.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Concurrent connections, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    connections: Vec<usize>,
+    /// Scenarios to run, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_enum,
+        default_value = "healthz,get,list,create"
+    )]
+    scenarios: Vec<Scenario>,
+    /// Rounds over all cells; each cell reports its median-throughput run
+    /// and the range over rounds.
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
+    /// Threads of the load generator's runtime (it shares the machine with
+    /// the server).
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
+    /// `KEEL_LOG` filter for the server (default: the server's own, which
+    /// logs one line per request), e.g. `warn` to measure without request logs.
+    #[arg(long, value_name = "FILTER")]
+    keel_log: Option<String>,
+    /// Keep the temporary directory (server log, SQLite file) afterwards.
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.duration <= 0.0 || args.warmup < 0.0 {
+        bail!("--duration must be positive and --warmup not negative");
+    }
+    if args.connections.is_empty() || args.connections.contains(&0) {
+        bail!("--connections needs positive numbers");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads.max(1))
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(run(&args))?;
+    print!("{}", report.markdown());
+    Ok(())
+}
+
+/// A fresh directory under the system temp dir, removed when dropped
+/// (unless kept).
+struct WorkDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl WorkDir {
+    fn create(keep: bool) -> Result<WorkDir> {
+        let path = std::env::temp_dir().join(format!("keel-bench-{}", new_id()));
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(WorkDir { path, keep })
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        if self.keep {
+            eprintln!("kept {}", self.path.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// A PostgreSQL database created for this run.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    async fn create(admin_url: &str) -> Result<PgDatabase> {
+        let id = new_id();
+        // The tail of a UUIDv7 is random; the head is the clock.
+        let name = format!("keel_bench_{}", &id[id.len() - 12..]);
+        let url = with_database(admin_url, &name)?;
+        let admin = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 })
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        let created = admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await;
+        admin.close().await;
+        created.with_context(|| format!("cannot create database {name}"))?;
+        Ok(PgDatabase {
+            admin_url: admin_url.to_string(),
+            name,
+            url,
+        })
+    }
+
+    async fn drop_database(&self) -> Result<()> {
+        let admin =
+            Store::open_postgres(&self.admin_url, &StoreOptions { max_connections: 2 }).await?;
+        let dropped = admin
+            .execute_admin(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .await;
+        admin.close().await;
+        dropped.with_context(|| format!("cannot drop database {}", self.name))?;
+        Ok(())
+    }
+}
+
+/// `url` with its database name replaced by `name`, query string kept.
+fn with_database(url: &str, name: &str) -> Result<String> {
+    let scheme_end = url
+        .find("://")
+        .context("the PostgreSQL URL needs a scheme")?
+        + 3;
+    let (head, query) = match url.find('?') {
+        Some(q) => url.split_at(q),
+        None => (url, ""),
+    };
+    let authority_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |p| scheme_end + p);
+    Ok(format!("{}/{name}{query}", &head[..authority_end]))
+}
+
+async fn run(args: &Args) -> Result<report::Report> {
+    let keel_bin = std::fs::canonicalize(&args.keel_bin).with_context(|| {
+        format!(
+            "no keel binary at {}: run `cargo build --release -p keel` first",
+            args.keel_bin.display()
+        )
+    })?;
+    let work = WorkDir::create(args.keep)?;
+    match &args.postgres {
+        None => {
+            let data = DataSource::SqliteDir(work.path.join("data"));
+            bench(args, &keel_bin, &work.path, &data).await
+        }
+        Some(admin_url) => {
+            let db = PgDatabase::create(admin_url).await?;
+            eprintln!("created database {}", db.name);
+            let data = DataSource::Postgres(db.url.clone());
+            let result = bench(args, &keel_bin, &work.path, &data).await;
+            // The server is gone by now (dropped inside `bench`).
+            match db.drop_database().await {
+                Ok(()) => eprintln!("dropped database {}", db.name),
+                Err(e) => eprintln!("warning: {e:#}"),
+            }
+            result
+        }
+    }
+}
+
+fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .context("cannot build the HTTP client")
+}
+
+/// Checks that the first and last seeded tasks can be read.
+async fn check_seeded(target: &Target) -> Result<()> {
+    let client = http_client()?;
+    for n in [1, target.seeded] {
+        let url = format!(
+            "{}/api/v1/workspaces/{}/tasks/{}-{n}",
+            target.base,
+            target.slug,
+            seed::PRODUCT_KEY
+        );
+        let resp = client.get(&url).bearer_auth(&target.token).send().await?;
+        if !resp.status().is_success() {
+            bail!("GET {url} answered {} after seeding", resp.status());
+        }
+    }
+    Ok(())
+}
+
+/// The number of the newest task: keys are gap-free and nothing is deleted,
+/// so this is how many tasks exist.
+async fn newest_task_number(target: &Target) -> Result<u64> {
+    let url = format!(
+        "{}/api/v1/workspaces/{}/tasks?limit=1",
+        target.base, target.slug
+    );
+    let page: serde_json::Value = http_client()?
+        .get(&url)
+        .bearer_auth(&target.token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    page.pointer("/items/0/number")
+        .and_then(serde_json::Value::as_u64)
+        .with_context(|| format!("no items[0].number in {page}"))
+}
+
+async fn bench(
+    args: &Args,
+    keel_bin: &Path,
+    workdir: &Path,
+    data: &DataSource,
+) -> Result<report::Report> {
+    let log = workdir.join("server.log");
+    eprintln!(
+        "keel-bench: {} backend, server log {}",
+        data.backend_name(),
+        log.display()
+    );
+
+    // 1. Account, workspace and product through the API of a first server.
+    let fixture = {
+        let server = Server::start(keel_bin, data, workdir, &log, args.keel_log.as_deref())?;
+        seed::setup(&http_client()?, &server.base).await?
+    };
+
+    // 2. Tasks straight into the store while no server runs.
+    eprintln!("seeding {} tasks…", args.tasks);
+    let seed_time = seed::tasks(&data.store_url(), &fixture, args.tasks, args.seed_batch).await?;
+    eprintln!(
+        "seeded {} tasks in {:.1} s ({:.0}/s)",
+        args.tasks,
+        seed_time.as_secs_f64(),
+        args.tasks as f64 / seed_time.as_secs_f64()
+    );
+
+    // 3. A fresh server on the seeded data.
+    let server = Server::start(keel_bin, data, workdir, &log, args.keel_log.as_deref())?;
+    let target = Arc::new(Target {
+        base: server.base.clone(),
+        slug: fixture.workspace_slug.clone(),
+        token: fixture.token.clone(),
+        seeded: args.tasks,
+    });
+    check_seeded(&target).await?;
+    let memory_seeded = server.memory()?;
+    eprintln!(
+        "server pid {} on {}: RSS {:.1} MiB after start on the seeded data",
+        server.pid(),
+        server.base,
+        memory_seeded.rss_kib as f64 / 1024.0
+    );
+
+    let warmup = Duration::from_secs_f64(args.warmup);
+    let duration = Duration::from_secs_f64(args.duration);
+    let cells: Vec<(usize, Scenario)> = args
+        .connections
+        .iter()
+        .flat_map(|&c| args.scenarios.iter().map(move |&s| (c, s)))
+        .collect();
+    // Whole rounds over every cell, so slow phases of a noisy machine spread
+    // over all cells instead of hitting one; each cell reports its median.
+    let mut runs: Vec<Vec<load::Outcome>> = vec![Vec::new(); cells.len()];
+    for round in 1..=args.repeat.max(1) {
+        if args.repeat > 1 {
+            eprintln!("round {round}/{}", args.repeat);
+        }
+        for (&(connections, scenario), cell_runs) in cells.iter().zip(&mut runs) {
+            let outcome =
+                load::run(target.clone(), scenario, connections, warmup, duration).await?;
+            eprintln!(
+                "  {:<24} c={:<3} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                scenario.label(),
+                connections,
+                outcome.throughput(),
+                outcome.p50_ms(),
+                outcome.p99_ms(),
+                outcome.errors
+            );
+            cell_runs.push(outcome);
+        }
+    }
+    let cells: Vec<report::Cell> = runs
+        .into_iter()
+        .filter_map(report::Cell::from_runs)
+        .collect();
+    let memory_end = server.memory()?;
+    let final_tasks = newest_task_number(&target).await.ok();
+    drop(server);
+
+    let db_bytes = match data {
+        DataSource::SqliteDir(dir) => Some(
+            ["keel.db", "keel.db-wal"]
+                .iter()
+                .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+                .map(|m| m.len())
+                .sum(),
+        ),
+        DataSource::Postgres(_) => None,
+    };
+    Ok(report::Report {
+        backend: data.backend_name(),
+        seeded: args.tasks,
+        seed_time,
+        warmup,
+        duration,
+        client_threads: args.client_threads.max(1),
+        cells,
+        final_tasks,
+        memory_seeded,
+        memory_end,
+        db_bytes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_name() -> anyhow::Result<()> {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x")?,
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(with_database("postgres://u@h", "x")?, "postgres://u@h/x");
+        assert_eq!(
+            with_database("postgresql://u@h/db?sslmode=disable", "x")?,
+            "postgresql://u@h/x?sslmode=disable"
+        );
+        Ok(())
+    }
+}
