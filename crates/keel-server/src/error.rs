@@ -25,6 +25,8 @@ pub enum ApiError {
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// The path exists but not with this method.
+    MethodNotAllowed,
     RateLimited,
     Unavailable,
     Internal(String),
@@ -92,6 +94,12 @@ impl ApiError {
                 "unsupported-media-type",
                 "Unsupported media type",
                 "send the body as JSON with Content-Type: application/json".into(),
+            ),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this path does not support this method; see /api/v1/openapi.json".into(),
             ),
             RateLimited => (
                 StatusCode::TOO_MANY_REQUESTS,

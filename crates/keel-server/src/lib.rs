@@ -10,16 +10,18 @@ pub mod live;
 pub mod openapi;
 mod reply;
 pub mod secrets;
+pub mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, HeaderValue, Request, header};
 use keel_store::Store;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted, in bytes.
@@ -76,8 +78,31 @@ impl AppState {
 pub fn build_router(state: AppState) -> Router {
     let (api, _doc) = api::router().split_for_parts();
     let request_id = HeaderName::from_static("x-request-id");
-    api.with_state(state)
+    api.merge(web::router())
+        .with_state(state)
+        // Unknown paths get a problem too, not an empty body.
+        .fallback(|| async { error::ApiError::NotFound("no such route") })
+        .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Headers on every response: only our own scripts and styles (no
+        // inline script, no framing), no MIME sniffing, no referrer leaking
+        // to other sites.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::ApiError::Internal(
                 "handler panicked".into(),
@@ -125,3 +150,8 @@ pub async fn serve(
         }
     }
 }
+
+/// The Content-Security-Policy of every response.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";

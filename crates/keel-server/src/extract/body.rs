@@ -56,6 +56,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the body is not valid UTF-8".into(),
         ));
     }
+    // JSON can only carry NUL as `\u0000`; PostgreSQL cannot store it and
+    // no field needs it, so refuse it here, naming the field.
+    if bytes.windows(6).any(|w| w == b"\\u0000")
+        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = nul_path(&v, "")
+    {
+        let field = if path.is_empty() {
+            "body".to_string()
+        } else {
+            path
+        };
+        return Err(ApiError::field(&field, "must not contain NUL characters"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -69,12 +82,41 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     message.to_string(),
                 )])
             }
+            // Valid JSON, but a number no field can hold (e.g. 1e309).
+            _ if inner.to_string().starts_with("number out of range") && path != "." => {
+                ApiError::field(&path, "number out of range")
+            }
             _ => ApiError::MalformedBody(format!("the body is not valid JSON: {inner}")),
         }
     })?;
     de.end()
         .map_err(|e| ApiError::MalformedBody(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
+}
+
+/// The path of the first key or string in `v` holding a NUL character.
+fn nul_path(v: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.contains('\0').then(|| path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_path(x, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(p)
+            } else {
+                nul_path(x, &p)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// serde_json appends " at line L column C", which means nothing to someone
@@ -113,6 +155,12 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        // PostgreSQL cannot store or compare text with NUL in it.
+        if let Some((name, _)) =
+            form_urlencoded_parse(query).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::field(&name, "must not contain NUL characters"));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
         serde_path_to_error::deserialize(de)
             .map(Query)

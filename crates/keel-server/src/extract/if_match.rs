@@ -19,12 +19,20 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         if text == "*" {
             return Ok(IfMatch(None));
         }
-        let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-        text.parse::<i64>().map(|v| IfMatch(Some(v))).map_err(|_| {
-            ApiError::field(
-                "If-Match",
-                "must be an ETag returned by the server, e.g. \"3\"",
-            )
-        })
+        let text = text.strip_prefix("W/").unwrap_or(text);
+        // `"3"` as sent in ETag, or a bare `3`; an unbalanced quote is garbage.
+        let version = match text.strip_prefix('"') {
+            Some(quoted) => quoted.strip_suffix('"'),
+            None => Some(text),
+        };
+        version
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| IfMatch(Some(v)))
+            .ok_or_else(|| {
+                ApiError::field(
+                    "If-Match",
+                    "must be an ETag returned by the server, e.g. \"3\"",
+                )
+            })
     }
 }

@@ -1,7 +1,7 @@
 //! Request extractors: the JSON body and query string with field-naming
 //! errors, the authenticated caller, the workspace and role, `If-Match`.
 
-mod auth;
+pub mod auth;
 mod body;
 mod if_match;
 mod workspace;

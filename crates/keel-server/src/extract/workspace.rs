@@ -47,6 +47,10 @@ impl FromRequestParts<AppState> for WorkspaceCtx {
         let params = RawPathParams::from_request_parts(parts, app)
             .await
             .map_err(|_| ApiError::NotFound("no such workspace"))?;
+        // No slug, key or id has a NUL, and PostgreSQL cannot look one up.
+        if params.iter().any(|(_, value)| value.contains('\0')) {
+            return Err(ApiError::NotFound("no such item"));
+        }
         let slug = params
             .iter()
             .find(|(name, _)| *name == "ws")

@@ -8,6 +8,7 @@
 pub mod comments;
 pub mod events;
 pub mod products;
+pub mod sessions;
 pub mod tasks;
 pub mod tokens;
 pub mod users;

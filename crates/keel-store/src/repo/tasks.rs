@@ -378,7 +378,13 @@ pub struct TaskFilter {
     pub q: Option<String>,
     pub cursor: Option<String>,
     pub limit: i64,
+    /// Board order (rank) instead of newest first. Rank order does not
+    /// paginate: callers take one page of up to [`MAX_UNPAGED`].
+    pub by_rank: bool,
 }
+
+/// Most tasks one rank-ordered read returns (a board).
+pub const MAX_UNPAGED: i64 = 10_000;
 
 /// Newest first; `cursor` is the last id of the previous page. Returns one
 /// page and the cursor of the next, if any.
@@ -455,11 +461,16 @@ pub async fn list(
             dialect::escape_like(q),
         );
     }
-    if let Some(cursor) = cursor_id(f.cursor.as_deref()) {
+    if let Some(cursor) = cursor_id(f.cursor.as_deref()).filter(|_| !f.by_rank) {
         push(&mut sql, &|n| format!("t.id < ${n}"), cursor);
     }
-    let limit = f.limit.clamp(1, 500);
-    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", limit + 1));
+    let limit = f.limit.clamp(1, MAX_UNPAGED);
+    let order = if f.by_rank {
+        "t.rank, t.id"
+    } else {
+        "t.id DESC"
+    };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT {}", limit + 1));
     let rows: Vec<TaskRow> = on_db!(db, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for b in &binds {
@@ -532,4 +543,12 @@ pub async fn product_id_of(db: Db<'_>, task_id: &str) -> StoreResult<Option<Stri
         "SELECT product_id FROM tasks WHERE id = $1"
     ).bind(task_id).fetch_optional(c).await)?;
     Ok(row.map(|(p,)| p))
+}
+
+/// Every label in use in the workspace, sorted.
+pub async fn labels_in_use(db: Db<'_>, workspace_id: &str) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT DISTINCT label FROM task_labels WHERE workspace_id = $1 ORDER BY label"
+    ).bind(workspace_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(l,)| l).collect())
 }

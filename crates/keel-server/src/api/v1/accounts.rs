@@ -19,13 +19,13 @@ use keel_domain::values::{Email, Password, line};
 use keel_store::{Tx, repo};
 
 /// Validated fields of a new account.
-struct AccountInput {
-    email: Email,
-    name: String,
-    password: Password,
+pub(crate) struct AccountInput {
+    pub email: Email,
+    pub name: String,
+    pub password: Password,
 }
 
-fn validate_new_user(body: &NewUser) -> ApiResult<AccountInput> {
+pub(crate) fn validate_new_user(body: &NewUser) -> ApiResult<AccountInput> {
     let mut errors = ValidationErrors::new();
     let email = errors.check(Email::parse("email", &body.email));
     let name = errors.check(line("name", &body.name));
@@ -41,14 +41,14 @@ fn validate_new_user(body: &NewUser) -> ApiResult<AccountInput> {
 }
 
 /// Argon2 is deliberately slow; keep it off the async workers.
-async fn hash(password: Password) -> ApiResult<String> {
+pub(crate) async fn hash(password: Password) -> ApiResult<String> {
     tokio::task::spawn_blocking(move || secrets::hash_password(password.expose()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)
 }
 
-async fn insert_user(
+pub(crate) async fn insert_user(
     tx: &mut Tx,
     input: &AccountInput,
     password_hash: &str,
@@ -103,10 +103,32 @@ pub async fn setup(State(app): State<AppState>, Json(body): Json<NewUser>) -> Ap
     Ok(reply::created(&body, "/api/v1/me", 1))
 }
 
-fn already_set_up() -> ApiError {
+pub(crate) fn already_set_up() -> ApiError {
     ApiError::Conflict {
         field: "email".into(),
         message: "this instance is already set up; sign in or ask an admin for an account".into(),
+    }
+}
+
+/// The account with this email and password; 401 otherwise, with the same
+/// answer (and about the same time) whether or not the email exists.
+pub(crate) async fn check_credentials(
+    app: &AppState,
+    email: &Email,
+    password: &str,
+) -> ApiResult<model::User> {
+    let creds = repo::users::by_email(app.store.db(), email.as_str()).await?;
+    let stored = match &creds {
+        Some(c) => c.password_hash.clone(),
+        None => app.dummy_password_hash().await?,
+    };
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &stored))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    match (ok, creds) {
+        (true, Some(c)) => Ok(c.user),
+        _ => Err(ApiError::Unauthorized("the email or password is wrong")),
     }
 }
 
@@ -131,21 +153,7 @@ pub async fn create_token(
         return Err(errors.into());
     };
     errors.into_result()?;
-    let creds = repo::users::by_email(app.store.db(), email.as_str()).await?;
-    // Verify against a dummy hash when the account does not exist, so the
-    // response time does not reveal which emails have accounts.
-    let stored = match &creds {
-        Some(c) => c.password_hash.clone(),
-        None => app.dummy_password_hash().await?,
-    };
-    let password = body.password.clone();
-    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &stored))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let user = match (ok, creds) {
-        (true, Some(c)) => c.user,
-        _ => return Err(ApiError::Unauthorized("the email or password is wrong")),
-    };
+    let user = check_credentials(&app, &email, &body.password).await?;
     let mut tx = app.store.begin().await?;
     let token = issue_token(&mut tx, &user.id, &name).await?;
     tx.commit().await?;

@@ -14,17 +14,13 @@ use keel_domain::values::{ProductKey, body, line, team_key};
 use keel_domain::{Permission, ValidationErrors};
 use keel_store::repo;
 
-/// Creates a product. Its key prefixes every task key and never changes.
-#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/products", tag = "products", request_body = NewProduct,
-    params(("ws" = String, Path, description = "Workspace slug")),
-    responses((status = 201, body = Product), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn create_product(
-    State(app): State<AppState>,
-    ctx: WorkspaceCtx,
-    Json(input): Json<NewProduct>,
-) -> ApiResult<Response> {
-    ctx.require(Permission::ManageProducts)?;
+/// Validates and creates a product in the workspace (API and pages); the
+/// caller has checked the permission.
+pub(crate) async fn create(
+    app: &AppState,
+    workspace_id: &str,
+    input: &NewProduct,
+) -> ApiResult<keel_domain::model::Product> {
     let mut errors = ValidationErrors::new();
     let name = errors.check(line("name", &input.name));
     let key = errors.check(ProductKey::parse("key", &input.key));
@@ -36,7 +32,7 @@ pub async fn create_product(
     let p = repo::products::create(
         &mut tx,
         &new_id(),
-        &ctx.workspace.id,
+        workspace_id,
         key.as_str(),
         &name,
         &vision,
@@ -44,6 +40,21 @@ pub async fn create_product(
     )
     .await?;
     tx.commit().await?;
+    Ok(p)
+}
+
+/// Creates a product. Its key prefixes every task key and never changes.
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/products", tag = "products", request_body = NewProduct,
+    params(("ws" = String, Path, description = "Workspace slug")),
+    responses((status = 201, body = Product), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_product(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<NewProduct>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::ManageProducts)?;
+    let p = create(&app, &ctx.workspace.id, &input).await?;
     let location = format!(
         "/api/v1/workspaces/{}/products/{}",
         ctx.workspace.slug, p.key

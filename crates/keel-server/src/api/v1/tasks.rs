@@ -514,10 +514,15 @@ async fn neighbour(
 ) -> ApiResult<Option<model::Task>> {
     let Some(key) = key else { return Ok(None) };
     match repo::tasks::get(tx.db(), ws, key).await? {
-        Some(t) if t.id == current.id => Err(ApiError::field(field, "cannot place a task next to itself")),
+        Some(t) if t.id == current.id => {
+            Err(ApiError::field(field, "cannot place a task next to itself"))
+        }
         Some(t) if t.product == current.product => Ok(Some(t)),
         Some(_) => Err(ApiError::field(field, "must be a task of the same product")),
-        None => Err(ApiError::field(field, "no task with this id or key in the workspace")),
+        None => Err(ApiError::field(
+            field,
+            "no task with this id or key in the workspace",
+        )),
     }
 }
 
@@ -535,8 +540,14 @@ async fn rank_between(
     before: Option<&model::Task>,
 ) -> ApiResult<Option<f64>> {
     let (low, high) = match (after, before) {
-        (Some(a), _) => (Some(a.rank), repo::tasks::next_rank_after(db.re(), product_id, a.rank).await?),
-        (None, Some(b)) => (repo::tasks::prev_rank_before(db.re(), product_id, b.rank).await?, Some(b.rank)),
+        (Some(a), _) => (
+            Some(a.rank),
+            repo::tasks::next_rank_after(db.re(), product_id, a.rank).await?,
+        ),
+        (None, Some(b)) => (
+            repo::tasks::prev_rank_before(db.re(), product_id, b.rank).await?,
+            Some(b.rank),
+        ),
         (None, None) => return Ok(Some(current)),
     };
     let rank = match (low, high) {
@@ -545,7 +556,8 @@ async fn rank_between(
         (None, Some(h)) => h - repo::tasks::RANK_STEP,
         (None, None) => current,
     };
-    let too_close = low.is_some_and(|l| rank - l < MIN_RANK_GAP) || high.is_some_and(|h| h - rank < MIN_RANK_GAP);
+    let too_close = low.is_some_and(|l| rank - l < MIN_RANK_GAP)
+        || high.is_some_and(|h| h - rank < MIN_RANK_GAP);
     Ok(if too_close { None } else { Some(rank) })
 }
 
@@ -568,43 +580,73 @@ pub async fn move_task(
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     if input.after.is_some() && input.before.is_some() {
-        return Err(ApiError::field("before", "give either after or before, not both"));
+        return Err(ApiError::field(
+            "before",
+            "give either after or before, not both",
+        ));
     }
     let mut tx = app.store.begin().await?;
-    let current = repo::tasks::get_for_update(&mut tx, &ws, &id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let current = repo::tasks::get_for_update(&mut tx, &ws, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let product_id = repo::tasks::product_id_of(tx.db(), &current.id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let product_id = repo::tasks::product_id_of(tx.db(), &current.id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     let after = neighbour(&mut tx, &ws, &current, "after", input.after.as_deref()).await?;
     let before = neighbour(&mut tx, &ws, &current, "before", input.before.as_deref()).await?;
-    let rank = match rank_between(tx.db(), &product_id, current.rank, after.as_ref(), before.as_ref()).await? {
+    let rank = match rank_between(
+        tx.db(),
+        &product_id,
+        current.rank,
+        after.as_ref(),
+        before.as_ref(),
+    )
+    .await?
+    {
         Some(r) => r,
         None => {
             // Too close to fit between: spread the ranks out, re-read the
             // neighbours' new ranks and place again.
             repo::tasks::renumber_ranks(&mut tx, &product_id).await?;
             let after = neighbour(&mut tx, &ws, &current, "after", input.after.as_deref()).await?;
-            let before = neighbour(&mut tx, &ws, &current, "before", input.before.as_deref()).await?;
-            let own = repo::tasks::rank_of(tx.db(), &ws, &current.id).await?.unwrap_or(current.rank);
-            rank_between(tx.db(), &product_id, own, after.as_ref(), before.as_ref()).await?.unwrap_or(own)
+            let before =
+                neighbour(&mut tx, &ws, &current, "before", input.before.as_deref()).await?;
+            let own = repo::tasks::rank_of(tx.db(), &ws, &current.id)
+                .await?
+                .unwrap_or(current.rank);
+            rank_between(tx.db(), &product_id, own, after.as_ref(), before.as_ref())
+                .await?
+                .unwrap_or(own)
         }
     };
     // Renumbering bumped nothing's version, but the row may have a new rank:
     // read it again so the update's version check sees the current row.
-    let current = repo::tasks::get_for_update(&mut tx, &ws, &current.id).await?.ok_or(ApiError::NotFound("no such task"))?;
+    let current = repo::tasks::get_for_update(&mut tx, &ws, &current.id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     let mut draft = Draft::from_patch(&current, TaskPatch::default());
     if let Some(status) = input.status {
         draft.status = status;
     }
     let mut fields = resolve(&mut tx, &ctx, draft, Some(&current.id)).await?;
     fields.rank = Some(rank);
-    let (task, event) = repo::tasks::update(&mut tx, &current, &fields, ctx.user_id(), &Timestamp::now().to_rfc3339()).await?;
+    let (task, event) = repo::tasks::update(
+        &mut tx,
+        &current,
+        &fields,
+        ctx.user_id(),
+        &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
     let version = task.version;
     let body = convert::task(task);
     if let Some(event) = event {
         tx.commit().await?;
-        app.live.publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
+        app.live
+            .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
     }
     Ok(reply::ok_versioned(&body, version))
 }

@@ -16,6 +16,26 @@ use keel_domain::values::{Slug, line};
 use keel_domain::{Permission, Role, ValidationErrors};
 use keel_store::repo;
 
+/// Validates and creates a workspace owned by `owner_id` (API and pages).
+pub(crate) async fn create(
+    app: &AppState,
+    owner_id: &str,
+    body: &NewWorkspace,
+) -> ApiResult<keel_domain::model::Workspace> {
+    let mut errors = ValidationErrors::new();
+    let name = errors.check(line("name", &body.name));
+    let slug = errors.check(Slug::parse("slug", &body.slug));
+    let (Some(name), Some(slug)) = (name, slug) else {
+        return Err(errors.into());
+    };
+    let now = Timestamp::now().to_rfc3339();
+    let mut tx = app.store.begin().await?;
+    let ws =
+        repo::workspaces::create(&mut tx, &new_id(), &name, slug.as_str(), owner_id, &now).await?;
+    tx.commit().await?;
+    Ok(ws)
+}
+
 /// Creates a workspace; the caller becomes its owner.
 #[utoipa::path(post, path = "/api/v1/workspaces", tag = "workspaces", request_body = NewWorkspace,
     responses((status = 201, body = Workspace), (status = 401, body = Problem), (status = 409, body = Problem),
@@ -25,24 +45,7 @@ pub async fn create_workspace(
     caller: Caller,
     Json(body): Json<NewWorkspace>,
 ) -> ApiResult<Response> {
-    let mut errors = ValidationErrors::new();
-    let name = errors.check(line("name", &body.name));
-    let slug = errors.check(Slug::parse("slug", &body.slug));
-    let (Some(name), Some(slug)) = (name, slug) else {
-        return Err(errors.into());
-    };
-    let now = Timestamp::now().to_rfc3339();
-    let mut tx = app.store.begin().await?;
-    let ws = repo::workspaces::create(
-        &mut tx,
-        &new_id(),
-        &name,
-        slug.as_str(),
-        &caller.user.id,
-        &now,
-    )
-    .await?;
-    tx.commit().await?;
+    let ws = create(&app, &caller.user.id, &body).await?;
     let body = convert::workspace(&ws, Role::Owner);
     Ok(reply::created(
         &body,

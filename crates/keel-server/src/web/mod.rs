@@ -1,0 +1,42 @@
+//! The web app: server-rendered pages (askama templates, escaped by
+//! default and checked at compile time), small ES modules for interaction,
+//! every asset embedded in the binary. Pages read through the store and
+//! write through the JSON API with the session's CSRF token, so the rules
+//! are the API's rules.
+
+mod assets;
+mod board;
+mod chrome;
+mod error;
+mod home;
+pub mod markdown;
+mod session;
+
+pub use error::PageError;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::root))
+        .route(
+            "/setup",
+            get(session::setup_page).post(session::setup_submit),
+        )
+        .route(
+            "/login",
+            get(session::login_page).post(session::login_submit),
+        )
+        .route("/logout", post(session::logout))
+        .route(
+            "/workspaces/new",
+            get(home::new_workspace_page).post(home::new_workspace_submit),
+        )
+        .route("/w/{ws}", get(home::workspace_home))
+        .route("/w/{ws}/products/new", post(home::new_product_submit))
+        .route("/w/{ws}/p/{product}", get(board::board_page))
+        .route("/static/{file}", get(assets::serve))
+}

@@ -1,0 +1,288 @@
+//! Signing in and out of the browser, first-run set-up, and the extractor
+//! that sends signed-out visitors to the login page.
+
+use super::chrome::Chrome;
+use super::error::{PageError, page};
+use crate::AppState;
+use crate::api::v1::accounts;
+use crate::error::ApiError;
+use crate::extract::auth::{Caller, SESSION_COOKIE, is_cross_site, session_from_cookie};
+use crate::secrets;
+use askama::Template;
+use axum::Form;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_api_types::NewUser;
+use keel_domain::time::Timestamp;
+use keel_domain::values::Email;
+use keel_store::repo;
+use serde::Deserialize;
+
+/// How long a browser session lasts.
+const SESSION_DAYS: i64 = 30;
+
+/// A signed-in browser user.
+pub struct WebUser(pub Caller);
+
+impl WebUser {
+    pub fn csrf(&self) -> &str {
+        self.0.csrf_token().unwrap_or_default()
+    }
+
+    /// Checks the CSRF token of a submitted form.
+    pub fn check_form(&self, sent: &str, headers: &HeaderMap) -> Result<(), PageError> {
+        if is_cross_site(headers) || !crate::extract::auth::constant_time_eq(sent, self.csrf()) {
+            return Err(PageError::Status(
+                StatusCode::FORBIDDEN,
+                "The form expired; reload the page and try again.".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        match session_from_cookie(app, &parts.headers).await? {
+            Some(caller) => Ok(WebUser(caller)),
+            None => Err(PageError::SignIn { next }),
+        }
+    }
+}
+
+/// `Set-Cookie` for a session: HttpOnly (no script can read it),
+/// SameSite=Lax (not sent on cross-site subrequests), Secure when the page
+/// was served over HTTPS (directly or behind a proxy that says so).
+fn session_cookie(value: &str, max_age_secs: i64, headers: &HeaderMap) -> HeaderValue {
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        == Some("https");
+    let secure = if https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Starts a new session (a fresh id every time: no fixation) and redirects.
+async fn sign_in(
+    app: &AppState,
+    user_id: &str,
+    headers: &HeaderMap,
+    to: &str,
+) -> Result<Response, PageError> {
+    let id = secrets::new_token().map_err(ApiError::Internal)?;
+    let csrf = secrets::new_token().map_err(ApiError::Internal)?;
+    let now = Timestamp::now();
+    let expires = Timestamp::from_datetime(now.datetime() + time::Duration::days(SESSION_DAYS));
+    let mut tx = app.store.begin().await?;
+    // The session being replaced, if any, ends here.
+    if let Some(old) = crate::extract::auth::cookie(headers, SESSION_COOKIE) {
+        repo::sessions::delete(&mut tx, &secrets::token_hash(old)).await?;
+    }
+    repo::sessions::create(
+        &mut tx,
+        &secrets::token_hash(&id),
+        user_id,
+        &csrf,
+        &now.to_rfc3339(),
+        &expires.to_rfc3339(),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut res = Redirect::to(to).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&id, SESSION_DAYS * 86_400, headers),
+    );
+    Ok(res)
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    chrome: Chrome,
+    email: &'a str,
+    next: &'a str,
+    error: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_page(
+    State(app): State<AppState>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    if repo::users::count(app.store.db()).await? == 0 {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    page(&LoginPage {
+        chrome: Chrome::bare("Sign in"),
+        email: "",
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login_submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    if is_cross_site(&headers) {
+        return Err(PageError::Status(
+            StatusCode::FORBIDDEN,
+            "Sign in from Keel's own page.".into(),
+        ));
+    }
+    let next = safe_next(form.next.as_deref());
+    let user = match Email::parse("email", &form.email) {
+        Ok(email) => accounts::check_credentials(&app, &email, &form.password)
+            .await
+            .ok(),
+        Err(_) => None,
+    };
+    match user {
+        Some(user) => sign_in(&app, &user.id, &headers, next).await,
+        None => {
+            let body = LoginPage {
+                chrome: Chrome::bare("Sign in"),
+                email: &form.email,
+                next,
+                error: Some("The email or password is wrong."),
+            }
+            .render()?;
+            Ok((StatusCode::UNAUTHORIZED, axum::response::Html(body)).into_response())
+        }
+    }
+}
+
+pub async fn logout(
+    State(app): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf, &headers)?;
+    if let crate::extract::auth::Credential::Session { id_hash, .. } = &user.0.credential {
+        let mut tx = app.store.begin().await?;
+        repo::sessions::delete(&mut tx, id_hash.as_str()).await?;
+        tx.commit().await?;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", 0, &headers));
+    Ok(res)
+}
+
+/// A form whose only field is the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage<'a> {
+    chrome: Chrome,
+    name: &'a str,
+    email: &'a str,
+    errors: Vec<(String, String)>,
+}
+
+pub async fn setup_page(State(app): State<AppState>) -> Result<Response, PageError> {
+    if repo::users::count(app.store.db()).await? > 0 {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    page(&SetupPage {
+        chrome: Chrome::bare("Set up Keel"),
+        name: "",
+        email: "",
+        errors: vec![],
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn setup_submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, PageError> {
+    if is_cross_site(&headers) {
+        return Err(PageError::Status(
+            StatusCode::FORBIDDEN,
+            "Set up Keel from its own page.".into(),
+        ));
+    }
+    let body = NewUser {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        password: form.password.clone(),
+    };
+    let rerender = |errors: Vec<(String, String)>| -> Result<Response, PageError> {
+        let body = SetupPage {
+            chrome: Chrome::bare("Set up Keel"),
+            name: &form.name,
+            email: &form.email,
+            errors,
+        }
+        .render()?;
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(body)).into_response())
+    };
+    let input = match accounts::validate_new_user(&body) {
+        Ok(i) => i,
+        Err(ApiError::Validation(errs)) => {
+            return rerender(errs.into_iter().map(|e| (e.field, e.message)).collect());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if repo::users::count(app.store.db()).await? > 0 {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let password_hash = accounts::hash(input.password.clone_secret()).await?;
+    let mut tx = app.store.begin().await?;
+    repo::users::lock_for_setup(&mut tx).await?;
+    if repo::users::count(tx.db()).await? > 0 {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let user = accounts::insert_user(&mut tx, &input, &password_hash, true).await?;
+    tx.commit().await?;
+    sign_in(&app, &user.id, &headers, "/workspaces/new").await
+}

@@ -1,0 +1,19 @@
+// Keel's page script: navigation helpers, then the page's own module.
+// No framework, no build step.
+
+function wireNavigation() {
+  for (const select of document.querySelectorAll('[data-nav-select]')) {
+    select.addEventListener('change', () => { location.href = select.value; });
+  }
+  for (const form of document.querySelectorAll('form[data-autosubmit]')) {
+    form.addEventListener('change', () => {
+      const params = new URLSearchParams(new FormData(form));
+      for (const [k, v] of [...params]) if (!v) params.delete(k);
+      const query = params.toString();
+      location.href = location.pathname + (query ? `?${query}` : '');
+    });
+  }
+}
+
+wireNavigation();
+if (document.querySelector('[data-board]')) import('./board.js');
