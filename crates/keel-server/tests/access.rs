@@ -1,0 +1,998 @@
+//! Who may call what, table-driven: every route × every workspace role ×
+//! member / non-member, on every configured backend.
+//!
+//! - no token, or a token that does not exist → 401;
+//! - a valid token of someone who is not an (active) member of the
+//!   workspace → 404, never 403: a workspace's existence is not revealed;
+//! - each role → 2xx when the table allows it, 403 when not;
+//! - an item of workspace A addressed through workspace B's slug, by a
+//!   member (even the owner) of B → 404;
+//! - every refused write leaves the data exactly as it was.
+//!
+//! The table must name every route of the OpenAPI document except the
+//! public ones, so a new route cannot be added without saying who may call
+//! it ([`every_route_is_in_the_table`]).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keel_testkit::{Response, TestApp, backends};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery";
+const WS: &str = "acme";
+const OTHER_WS: &str = "other";
+
+/// Routes anyone may call without a token.
+const PUBLIC: [(&str, &str); 4] = [
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/setup"),
+    ("POST", "/api/v1/auth/tokens"),
+];
+
+/// Who may call a route: the least powerful roles it admits. Roles are not
+/// a strict ladder — guests may comment, viewers may not — so each level
+/// lists the workspace roles it admits.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    /// Any signed-in account (not workspace-scoped).
+    Anyone,
+    /// Instance admins only (not workspace-scoped).
+    InstanceAdmin,
+    /// Workspace members with one of these roles.
+    Roles(&'static [&'static str]),
+}
+
+/// Read: every role.
+const VIEWER: Who = Who::Roles(&["owner", "admin", "member", "viewer", "guest"]);
+/// Comment: every role but viewer.
+const GUEST: Who = Who::Roles(&["owner", "admin", "member", "guest"]);
+/// Write tasks.
+const MEMBER: Who = Who::Roles(&["owner", "admin", "member"]);
+/// Manage products, teams, members.
+const ADMIN: Who = Who::Roles(&["owner", "admin"]);
+/// Manage owners.
+const OWNER: Who = Who::Roles(&["owner"]);
+
+const ROLES: [&str; 5] = ["owner", "admin", "member", "viewer", "guest"];
+
+/// What the item placeholder of a path (`{id}`, `{key}`, `{user}`) — or,
+/// for `FreshAccount`, the body — refers to.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// The path has no item placeholder.
+    Nothing,
+    /// The shared task `KEEL-1` of `acme`.
+    Task,
+    /// A task created for this case (it may be deleted).
+    FreshTask,
+    /// Product `KEEL` of `acme`.
+    Product,
+    /// A long-standing viewer of `acme`.
+    Member,
+    /// An account added to `acme` with this role for this case.
+    FreshMember(&'static str),
+    /// The email of an account created for this case, not a member of
+    /// anything (for adding members).
+    FreshAccount,
+    /// A token created for this case, belonging to the caller.
+    OwnToken,
+}
+
+/// One row of the table.
+struct Route {
+    method: &'static str,
+    /// Exactly as in the OpenAPI document.
+    path: &'static str,
+    target: Target,
+    body: fn(&Case) -> Option<Value>,
+    who: Who,
+    /// A WebSocket upgrade: the request goes to a real server (the
+    /// in-process router cannot upgrade).
+    websocket: bool,
+    /// The status of success: 201 for POST, 204 for DELETE, 101 for an
+    /// upgrade, else 200, unless [`Route::answers`] says otherwise.
+    ok: u16,
+}
+
+impl Route {
+    fn answers(mut self, status: u16) -> Route {
+        self.ok = status;
+        self
+    }
+}
+
+/// What a body builder may use: a number unique to the case, and the
+/// resolved target (for `FreshAccount`, its email).
+struct Case {
+    n: usize,
+    target: String,
+}
+
+fn row(
+    method: &'static str,
+    path: &'static str,
+    target: Target,
+    body: fn(&Case) -> Option<Value>,
+    who: Who,
+) -> Route {
+    Route {
+        method,
+        path,
+        target,
+        body,
+        who,
+        websocket: false,
+        ok: success(method),
+    }
+}
+
+fn websocket(path: &'static str, who: Who) -> Route {
+    Route {
+        method: "GET",
+        path,
+        target: Target::Nothing,
+        body: |_| None,
+        who,
+        websocket: true,
+        ok: 101,
+    }
+}
+
+/// The table: every route but the public ones, with a valid body and who
+/// may call it.
+fn routes() -> Vec<Route> {
+    use Target::*;
+    let none = |_: &Case| -> Option<Value> { None };
+    vec![
+        // Accounts and tokens.
+        row("GET", "/api/v1/me", Nothing, none, Who::Anyone),
+        row("GET", "/api/v1/auth/tokens", Nothing, none, Who::Anyone),
+        row(
+            "DELETE",
+            "/api/v1/auth/tokens/{id}",
+            OwnToken,
+            none,
+            Who::Anyone,
+        ),
+        row(
+            "POST",
+            "/api/v1/admin/users",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"email": format!("new{}@example.com", c.n), "name": "New", "password": PASSWORD}),
+                )
+            },
+            Who::InstanceAdmin,
+        ),
+        // Workspaces and members.
+        row(
+            "POST",
+            "/api/v1/workspaces",
+            Nothing,
+            |c| Some(json!({"name": format!("Space {}", c.n), "slug": format!("space-{}", c.n)})),
+            Who::Anyone,
+        ),
+        row("GET", "/api/v1/workspaces", Nothing, none, Who::Anyone),
+        row("GET", "/api/v1/workspaces/{ws}", Nothing, none, VIEWER),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}",
+            Nothing,
+            |c| Some(json!({"name": format!("Acme {}", c.n)})),
+            ADMIN,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/members",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/members",
+            FreshAccount,
+            |c| Some(json!({"email": c.target, "role": "viewer"})),
+            ADMIN,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/members",
+            FreshAccount,
+            |c| Some(json!({"email": c.target, "role": "owner"})),
+            OWNER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/members/{user}",
+            Member,
+            |_| Some(json!({"role": "guest", "active": true})),
+            ADMIN,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/members/{user}",
+            FreshMember("viewer"),
+            |_| Some(json!({"role": "owner"})),
+            OWNER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/members/{user}",
+            FreshMember("owner"),
+            |_| Some(json!({"role": "viewer"})),
+            OWNER,
+        ),
+        websocket("/api/v1/workspaces/{ws}/events", VIEWER),
+        // Products and teams.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/products",
+            Nothing,
+            |c| Some(json!({"name": format!("Product {}", c.n), "key": format!("P{}", c.n)})),
+            ADMIN,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products/{key}",
+            Product,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/products/{key}",
+            Product,
+            |c| Some(json!({"name": format!("Keel {}", c.n)})),
+            ADMIN,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/teams",
+            Nothing,
+            |c| Some(json!({"key": format!("team-{}", c.n), "name": format!("Team {}", c.n)})),
+            ADMIN,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/teams",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        // Tasks, comments, history.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/tasks",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Task {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks/{id}",
+            Task,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/tasks/{id}",
+            Task,
+            |c| Some(json!({"title": format!("Edited {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/tasks/{id}/move",
+            Task,
+            |_| Some(json!({"status": "in_progress"})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/tasks/{id}",
+            FreshTask,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/tasks/{id}/comments",
+            Task,
+            |c| Some(json!({"body": format!("Comment {}", c.n)})),
+            GUEST,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks/{id}/comments",
+            Task,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks/{id}/activity",
+            Task,
+            none,
+            VIEWER,
+        ),
+    ]
+}
+
+/// Every (method, path) of the OpenAPI document.
+fn documented_routes() -> BTreeSet<(String, String)> {
+    let doc = serde_json::to_value(keel_server::openapi::document()).unwrap();
+    let not_methods = ["summary", "description", "servers", "parameters", "$ref"];
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("the document has paths") {
+        for key in item.as_object().unwrap().keys() {
+            if !not_methods.contains(&key.as_str()) && !key.starts_with("x-") {
+                out.insert((key.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_is_in_the_table() {
+    let documented = documented_routes();
+    let public: BTreeSet<(String, String)> = PUBLIC
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    let table: BTreeSet<(String, String)> = routes()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let missing: Vec<_> = documented
+        .difference(&public)
+        .filter(|r| !table.contains(*r))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no row in the access table of tests/access.rs (say who may call them): {missing:?}"
+    );
+    let stale: Vec<_> = table
+        .union(&public)
+        .filter(|r| !documented.contains(*r))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows naming routes the OpenAPI document does not have: {stale:?}"
+    );
+    assert!(
+        documented.len() > PUBLIC.len() + 20,
+        "suspiciously few routes: {documented:?}"
+    );
+}
+
+/// An account of the fixture.
+struct User {
+    label: String,
+    email: String,
+    id: String,
+    token: String,
+}
+
+/// `acme` has one member per role, a deactivated former member, a
+/// long-standing viewer (the target of member changes), product `KEEL` and
+/// task `KEEL-1`. `other` is owned by `outsider`, who is not in `acme`.
+struct Fixture {
+    instance_admin: User,
+    /// Members of `acme`, one per role, in [`ROLES`] order.
+    members: Vec<User>,
+    outsider: User,
+    former: User,
+    target: User,
+    task_key: String,
+    task_id: String,
+    product_id: String,
+}
+
+impl Fixture {
+    fn owner(&self) -> &User {
+        &self.members[0]
+    }
+
+    fn everyone(&self) -> impl Iterator<Item = &User> {
+        self.members.iter().chain([
+            &self.instance_admin,
+            &self.outsider,
+            &self.former,
+            &self.target,
+        ])
+    }
+}
+
+async fn me(app: &TestApp, label: &str, email: &str, token: String) -> User {
+    let r = app.get("/api/v1/me", &token).await.expect(200);
+    User {
+        label: label.to_string(),
+        email: email.to_string(),
+        id: r.body["id"].as_str().unwrap().to_string(),
+        token,
+    }
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let admin_token = app.setup_admin().await;
+    let instance_admin = me(
+        app,
+        "instance admin",
+        "admin@example.com",
+        admin_token.clone(),
+    )
+    .await;
+    let mut members = Vec::new();
+    for role in ROLES {
+        let email = format!("{role}.user@example.com");
+        let token = app.user(&admin_token, &email).await;
+        members.push(me(app, role, &email, token).await);
+    }
+    let owner = members[0].token.clone();
+    app.workspace(&owner, WS).await;
+    for (role, user) in ROLES.iter().zip(&members).skip(1) {
+        app.add_member(&owner, WS, &user.email, role).await;
+    }
+
+    let outsider_token = app.user(&admin_token, "outsider@example.com").await;
+    let outsider = me(app, "non-member", "outsider@example.com", outsider_token).await;
+    app.workspace(&outsider.token, OTHER_WS).await;
+
+    let former_token = app.user(&admin_token, "former@example.com").await;
+    let former = me(
+        app,
+        "deactivated member",
+        "former@example.com",
+        former_token,
+    )
+    .await;
+    app.add_member(&owner, WS, &former.email, "member").await;
+    app.patch(
+        &format!("/api/v1/workspaces/{WS}/members/{}", former.id),
+        &owner,
+        json!({"active": false}),
+    )
+    .await
+    .expect(200);
+
+    let target_token = app.user(&admin_token, "target@example.com").await;
+    let target = me(app, "target", "target@example.com", target_token).await;
+    app.add_member(&owner, WS, &target.email, "viewer").await;
+
+    let task = app
+        .post(
+            &format!("/api/v1/workspaces/{WS}/tasks"),
+            &owner,
+            json!({"product": "KEEL", "title": "Shared"}),
+        )
+        .await
+        .expect(201);
+    let product = app
+        .get(&format!("/api/v1/workspaces/{WS}/products/KEEL"), &owner)
+        .await
+        .expect(200);
+    Fixture {
+        instance_admin,
+        members,
+        outsider,
+        former,
+        target,
+        task_key: task.body["key"].as_str().unwrap().to_string(),
+        task_id: task.body["id"].as_str().unwrap().to_string(),
+        product_id: product.body["id"].as_str().unwrap().to_string(),
+    }
+}
+
+/// An account made by the instance admin: (id, email).
+async fn fresh_account(app: &TestApp, fx: &Fixture, n: usize) -> (String, String) {
+    let email = format!("fresh{n}@example.com");
+    let r = app
+        .post(
+            "/api/v1/admin/users",
+            &fx.instance_admin.token,
+            json!({"email": email, "name": "Fresh", "password": PASSWORD}),
+        )
+        .await
+        .expect(201);
+    (r.body["id"].as_str().unwrap().to_string(), email)
+}
+
+/// Resolves a row's target for one case. `cross` addresses the item from
+/// the other workspace, so it is given by id (keys repeat across
+/// workspaces: `other` has a product `KEEL` too).
+async fn resolve(
+    app: &TestApp,
+    fx: &Fixture,
+    target: Target,
+    token_owner: &User,
+    cross: bool,
+    n: usize,
+) -> String {
+    let owner = &fx.owner().token;
+    match target {
+        Target::Nothing => String::new(),
+        Target::Task => {
+            if cross {
+                fx.task_id.clone()
+            } else {
+                fx.task_key.clone()
+            }
+        }
+        Target::FreshTask => {
+            let t = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/tasks"),
+                    owner,
+                    json!({"product": "KEEL", "title": format!("Doomed {n}")}),
+                )
+                .await
+                .expect(201);
+            t.body[if cross { "id" } else { "key" }]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+        Target::Product => {
+            if cross {
+                fx.product_id.clone()
+            } else {
+                "KEEL".to_string()
+            }
+        }
+        Target::Member => fx.target.id.clone(),
+        Target::FreshMember(role) => {
+            let (id, email) = fresh_account(app, fx, n).await;
+            app.add_member(owner, WS, &email, role).await;
+            id
+        }
+        Target::FreshAccount => fresh_account(app, fx, n).await.1,
+        Target::OwnToken => {
+            let r = app
+                .call(
+                    "POST",
+                    "/api/v1/auth/tokens",
+                    None,
+                    Some(json!({"email": token_owner.email, "password": PASSWORD, "name": format!("case {n}")})),
+                )
+                .await
+                .expect(201);
+            r.body["id"].as_str().unwrap().to_string()
+        }
+    }
+}
+
+/// `{ws}` → the slug, any other placeholder → the target.
+fn fill(template: &str, slug: &str, target: &str) -> String {
+    let path = template.replace("{ws}", slug);
+    match (path.find('{'), path.find('}')) {
+        (Some(start), Some(end)) => {
+            assert!(
+                !target.is_empty(),
+                "{template} has an item placeholder but its row no target"
+            );
+            format!("{}{target}{}", &path[..start], &path[end + 1..])
+        }
+        _ => path,
+    }
+}
+
+/// Everything a refused request could have changed, as seen through the
+/// API by the people who may see it, plus the number of accounts.
+async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
+    let mut s = Map::new();
+    let users = keel_store::repo::users::count(app.db.store.db())
+        .await
+        .unwrap();
+    s.insert("users".into(), json!(users));
+    let key = &fx.task_key;
+    let owner_reads = [
+        format!("/api/v1/workspaces/{WS}"),
+        format!("/api/v1/workspaces/{WS}/members?limit=500"),
+        format!("/api/v1/workspaces/{WS}/products?limit=500"),
+        format!("/api/v1/workspaces/{WS}/teams?limit=500"),
+        format!("/api/v1/workspaces/{WS}/tasks?limit=500"),
+        format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
+        format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
+    ];
+    let outsider_reads = [
+        format!("/api/v1/workspaces/{OTHER_WS}"),
+        format!("/api/v1/workspaces/{OTHER_WS}/members?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/products?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/teams?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/tasks?limit=500"),
+    ];
+    let reads = owner_reads
+        .iter()
+        .map(|p| (p.clone(), fx.owner()))
+        .chain(outsider_reads.iter().map(|p| (p.clone(), &fx.outsider)));
+    for (path, user) in reads {
+        let r = app.get(&path, &user.token).await.expect(200);
+        assert!(
+            r.body["next_cursor"].is_null(),
+            "snapshot list {path} has more than one page"
+        );
+        s.insert(path, r.body);
+    }
+    for user in fx.everyone() {
+        let spaces = app
+            .get("/api/v1/workspaces?limit=500", &user.token)
+            .await
+            .expect(200);
+        s.insert(format!("{} workspaces", user.email), spaces.body);
+        let mut tokens = app
+            .get("/api/v1/auth/tokens?limit=500", &user.token)
+            .await
+            .expect(200)
+            .body;
+        for t in tokens["items"].as_array_mut().unwrap() {
+            // Using a token may stamp it; that is not a write by the request.
+            t.as_object_mut().unwrap().remove("last_used_at");
+        }
+        s.insert(format!("{} tokens", user.email), tokens);
+    }
+    Value::Object(s)
+}
+
+/// Who sends a case's request.
+enum Caller<'a> {
+    NoToken,
+    UnknownToken,
+    User(&'a User),
+}
+
+/// The status a successful call of `method` answers with.
+fn success(method: &str) -> u16 {
+    match method {
+        "POST" => 201,
+        "DELETE" => 204,
+        _ => 200,
+    }
+}
+
+/// Checks an error is problem+json with a matching `status`.
+fn problem_issue(r: &Response) -> Option<String> {
+    let ct = r.header("content-type").unwrap_or("");
+    if ct != "application/problem+json" {
+        return Some(format!("content-type {ct:?}, not application/problem+json"));
+    }
+    if r.body["status"].as_u64() != Some(u64::from(r.status.as_u16())) {
+        return Some(format!(
+            "problem status {} differs from HTTP status",
+            r.body["status"]
+        ));
+    }
+    None
+}
+
+struct Runner<'a> {
+    app: &'a TestApp,
+    /// A real server on the same database, for WebSocket upgrades.
+    addr: SocketAddr,
+    fx: &'a Fixture,
+    n: usize,
+    cases: usize,
+    failures: Vec<String>,
+}
+
+impl Runner<'_> {
+    /// Runs one case: resolves the target, sends the request, checks the
+    /// status, and for a refused write that nothing changed.
+    async fn case(&mut self, route: &Route, caller: Caller<'_>, cross: bool, expected: u16) {
+        self.n += 1;
+        self.cases += 1;
+        let n = self.n;
+        let (app, fx) = (self.app, self.fx);
+        let (who, token) = match &caller {
+            Caller::NoToken => ("no token".to_string(), None),
+            Caller::UnknownToken => (
+                "an unknown token".to_string(),
+                Some("keel_thisTokenWasNeverIssued"),
+            ),
+            Caller::User(u) => (u.label.clone(), Some(u.token.as_str())),
+        };
+        // A token to revoke belongs to the caller — or, across accounts, to
+        // the owner, and the caller is someone else.
+        let token_owner = match &caller {
+            Caller::User(u) if !cross => *u,
+            _ => fx.owner(),
+        };
+        let target = resolve(app, fx, route.target, token_owner, cross, n).await;
+        let slug = if cross { OTHER_WS } else { WS };
+        let path = fill(route.path, slug, &target);
+        let body = (route.body)(&Case {
+            n,
+            target: target.clone(),
+        });
+        let check_writes = route.method != "GET" && expected >= 400;
+        let before = if check_writes {
+            Some(snapshot(app, fx).await)
+        } else {
+            None
+        };
+
+        let r = if route.websocket {
+            ws_handshake(self.addr, &path, token).await
+        } else {
+            app.call(route.method, &path, token, body.clone()).await
+        };
+        let label = format!(
+            "{} {}{} by {who}{} (body {})",
+            route.method,
+            path,
+            if cross {
+                " (item of acme, through other)"
+            } else {
+                ""
+            },
+            if cross { " owner of other" } else { "" },
+            body.map_or("none".to_string(), |b| b.to_string()),
+        );
+        let status = r.status.as_u16();
+        if status != expected {
+            self.failures.push(format!(
+                "{label}: expected {expected}, got {status}: {}",
+                r.text
+            ));
+        } else if status >= 400
+            && let Some(issue) = problem_issue(&r)
+        {
+            self.failures.push(format!("{label}: {issue}: {}", r.text));
+        }
+        if let Some(before) = before {
+            let after = snapshot(app, fx).await;
+            if before != after {
+                self.failures.push(format!(
+                    "{label}: answered {status} but changed data:\n{}",
+                    diff(&before, &after)
+                ));
+            }
+        }
+    }
+
+    async fn row(&mut self, route: &Route) {
+        let ok = route.ok;
+        self.case(route, Caller::NoToken, false, 401).await;
+        self.case(route, Caller::UnknownToken, false, 401).await;
+        let fx = self.fx;
+        match route.who {
+            Who::Anyone | Who::InstanceAdmin => {
+                for user in fx.everyone() {
+                    let allowed =
+                        matches!(route.who, Who::Anyone) || user.id == fx.instance_admin.id;
+                    self.case(
+                        route,
+                        Caller::User(user),
+                        false,
+                        if allowed { ok } else { 403 },
+                    )
+                    .await;
+                }
+                if matches!(route.target, Target::OwnToken) {
+                    // Someone else's token: as if it did not exist.
+                    self.case(route, Caller::User(&fx.outsider), true, 404)
+                        .await;
+                }
+            }
+            Who::Roles(allowed) => {
+                for (role, user) in ROLES.iter().zip(&fx.members) {
+                    let expected = if allowed.contains(role) { ok } else { 403 };
+                    self.case(route, Caller::User(user), false, expected).await;
+                }
+                for user in [&fx.outsider, &fx.former, &fx.instance_admin] {
+                    self.case(route, Caller::User(user), false, 404).await;
+                }
+                if !matches!(route.target, Target::Nothing | Target::FreshAccount) {
+                    self.case(route, Caller::User(&fx.outsider), true, 404)
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+/// Sends a WebSocket handshake to the real server and reads the answer's
+/// head (and body, when it is not a 101).
+async fn ws_handshake(addr: SocketAddr, path: &str, token: Option<&str>) -> Response {
+    let mut head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    );
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    head.push_str("\r\n");
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let mut read_more = |buf: &mut Vec<u8>| {
+            let n = stream
+                .read(&mut chunk)
+                .expect("the server answers the handshake");
+            assert!(n > 0, "the server closed the connection mid-answer");
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head_len = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            read_more(&mut buf);
+        };
+        let head = String::from_utf8_lossy(&buf[..head_len]).into_owned();
+        let mut lines = head.split("\r\n");
+        let code: u16 = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        for line in lines.filter(|l| !l.is_empty()) {
+            let (name, value) = line.split_once(':').unwrap();
+            headers.append(
+                axum::http::HeaderName::from_bytes(name.trim().as_bytes()).unwrap(),
+                axum::http::HeaderValue::from_str(value.trim()).unwrap(),
+            );
+        }
+        let length: usize = if code == 101 {
+            0
+        } else {
+            headers
+                .get("content-length")
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+                .unwrap_or(0)
+        };
+        while buf.len() < head_len + length {
+            read_more(&mut buf);
+        }
+        let bytes = &buf[head_len..head_len + length];
+        Response {
+            status: axum::http::StatusCode::from_u16(code).unwrap(),
+            headers,
+            body: serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(bytes).into_owned(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// The keys whose values differ, for a readable failure.
+fn diff(before: &Value, after: &Value) -> String {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return format!("before {before}\nafter {after}");
+    };
+    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| {
+            format!(
+                "  {k}:\n    before {}\n    after  {}",
+                b.get(k).unwrap_or(&Value::Null),
+                a.get(k).unwrap_or(&Value::Null)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs the rows `pick` selects on every backend and reports every wrong
+/// answer at once.
+async fn run_rows(pick: fn(&Route) -> bool) {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let fx = fixture(&app).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = keel_server::build_router(keel_server::AppState::new(app.db.store.clone()));
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let mut runner = Runner {
+            app: &app,
+            fx: &fx,
+            addr,
+            n: 0,
+            cases: 0,
+            failures: Vec::new(),
+        };
+        let rows: Vec<Route> = routes().into_iter().filter(pick).collect();
+        assert!(!rows.is_empty());
+        for route in &rows {
+            runner.row(route).await;
+        }
+        let (cases, failures) = (runner.cases, runner.failures);
+        server.abort();
+        assert!(
+            failures.is_empty(),
+            "{backend:?}: {} of {cases} access cases failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+        app.finish().await;
+    }
+}
+
+fn workspace_scoped(r: &Route) -> bool {
+    r.path.starts_with("/api/v1/workspaces/{ws}")
+}
+
+#[tokio::test]
+async fn account_routes_by_caller() {
+    run_rows(|r| !workspace_scoped(r)).await;
+}
+
+#[tokio::test]
+async fn workspace_and_product_routes_by_role() {
+    run_rows(|r| workspace_scoped(r) && !r.path.contains("/tasks")).await;
+}
+
+#[tokio::test]
+async fn task_routes_by_role() {
+    run_rows(|r| workspace_scoped(r) && r.path.contains("/tasks")).await;
+}
+
+/// The table's rows all name a route and the right kind of target.
+#[test]
+fn the_table_is_consistent() {
+    for r in routes() {
+        let has_item = r
+            .path
+            .trim_start_matches("/api/v1/workspaces/{ws}")
+            .contains('{');
+        let names_item = !matches!(r.target, Target::Nothing | Target::FreshAccount);
+        assert_eq!(
+            has_item, names_item,
+            "{} {}: target {:?}",
+            r.method, r.path, r.target
+        );
+        let scoped = workspace_scoped(&r);
+        assert_eq!(
+            scoped,
+            matches!(r.who, Who::Roles(_)),
+            "{} {}: {:?}",
+            r.method,
+            r.path,
+            r.who
+        );
+        assert_eq!(
+            r.method == "GET" || r.method == "DELETE",
+            (r.body)(&Case {
+                n: 1,
+                target: "x@example.com".into()
+            })
+            .is_none(),
+            "{} {}",
+            r.method,
+            r.path
+        );
+    }
+}
