@@ -1021,16 +1021,19 @@ async fn bad_list_parameters() {
                 );
                 c.case(format!("GET {list}?{query}"), req, want).await;
             }
-            // A cursor that was never issued: any answer but a 5xx.
+            // A cursor this list never issued.
             for cursor in ["garbage", "%FF", "'%20OR%201=1--", &"z".repeat(5000)] {
                 let shown: String = cursor.chars().take(20).collect();
-                let r = app.get(&format!("{list}?cursor={cursor}"), &admin).await;
-                if r.status.is_server_error() {
-                    c.failures.push(format!(
-                        "GET {list}?cursor={shown}: {} {}",
-                        r.status, r.text
-                    ));
-                }
+                let req = request(
+                    "GET",
+                    &format!("{list}?cursor={cursor}"),
+                    Some(&admin),
+                    None,
+                    Vec::new(),
+                    &[],
+                );
+                c.case(format!("GET {list}?cursor={shown}"), req, field("cursor"))
+                    .await;
             }
         }
         for (query, name) in [
@@ -1351,12 +1354,20 @@ async fn nul_characters_in_lookups() {
             );
             c.case(format!("GET tasks?{query}"), req, field(name)).await;
         }
-        for query in ["label=u%00i", "q=a%00b", "cursor=%00"] {
-            let r = app.get(&format!("{WS}/tasks?{query}"), &admin).await;
-            if r.status.is_server_error() {
-                c.failures
-                    .push(format!("GET tasks?{query}: {} {}", r.status, r.text));
-            }
+        for (query, name) in [
+            ("label=u%00i", "label"),
+            ("q=a%00b", "q"),
+            ("cursor=%00", "cursor"),
+        ] {
+            let req = request(
+                "GET",
+                &format!("{WS}/tasks?{query}"),
+                Some(&admin),
+                None,
+                Vec::new(),
+                &[],
+            );
+            c.case(format!("GET tasks?{query}"), req, field(name)).await;
         }
         finish(backend, c);
         app.finish().await;
