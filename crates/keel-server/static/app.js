@@ -16,4 +16,5 @@ function wireNavigation() {
 }
 
 wireNavigation();
+if (document.body.dataset.ws) import('./palette.js');
 if (document.querySelector('[data-board]')) import('./board.js');

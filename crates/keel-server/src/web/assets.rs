@@ -7,45 +7,46 @@ use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// `(file name, content type, contents)`.
-const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_str!("../../static/app.css"),
-    ),
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/app.js"),
-    ),
-    (
-        "core.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/core.js"),
-    ),
-    (
-        "board.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/board.js"),
-    ),
-    (
-        "live.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/live.js"),
-    ),
+/// Embeds `static/<name>`.
+macro_rules! asset {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../static/", $name)))
+    };
+}
+
+/// `(file name, contents)`; the content type follows from the extension.
+/// Add a file here (one line) to serve it.
+const ASSETS: &[(&str, &str)] = &[
+    asset!("app.css"),
+    asset!("app.js"),
+    asset!("core.js"),
+    asset!("live.js"),
+    asset!("board.js"),
+    asset!("palette.js"),
 ];
+
+fn content_type(name: &str) -> &'static str {
+    if name.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else if name.ends_with(".js") {
+        "text/javascript; charset=utf-8"
+    } else if name.ends_with(".svg") {
+        "image/svg+xml"
+    } else {
+        "application/octet-stream"
+    }
+}
 
 /// A short hash of every asset together, for the entry points' URLs.
 pub fn version() -> String {
-    let all: String = ASSETS.iter().map(|(_, _, body)| *body).collect();
+    let all: String = ASSETS.iter().map(|(_, body)| *body).collect();
     etag(&all).trim_matches('"')[..8].to_string()
 }
 
 /// Total size of the scripts and styles, in bytes (kept under 100 KB).
 #[cfg(test)]
 pub fn total_bytes() -> usize {
-    ASSETS.iter().map(|(_, _, body)| body.len()).sum()
+    ASSETS.iter().map(|(_, body)| body.len()).sum()
 }
 
 fn etag(body: &str) -> String {
@@ -58,8 +59,8 @@ fn etag(body: &str) -> String {
 }
 
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, content_type, body)) => {
+    match ASSETS.iter().find(|(name, _)| *name == file) {
+        Some((name, body)) => {
             let tag = etag(body);
             let fresh = headers
                 .get(header::IF_NONE_MATCH)
@@ -71,7 +72,10 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
                 (*body).into_response()
             };
             let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(name)),
+            );
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             if let Ok(v) = HeaderValue::from_str(&tag) {
                 h.insert(header::ETAG, v);
