@@ -46,3 +46,38 @@ export async function eventually(fn, { timeout = 5000, interval = 25 } = {}) {
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** The account `00-web.test.mjs` creates at set-up; later files sign in with it. */
+export const ADA = { email: 'ada@example.com', password: 'correct horse battery' };
+
+/** Signs `page` in through the login form and waits for the landing page. */
+export async function signIn(page, who = ADA) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** An API token for `who`, for setting up data quickly. */
+export async function apiToken(who = ADA) {
+  const res = await fetch(`${BASE}/api/v1/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: who.email, password: who.password, name: 'browser test' }),
+  });
+  if (!res.ok) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return (await res.json()).token;
+}
+
+/** Calls the API with a bearer token. */
+export async function apiCall(token, method, path, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -1,5 +1,7 @@
-// Keel's page script: navigation helpers, then the page's own module.
-// No framework, no build step.
+// Keel's page script: navigation helpers, the command palette, then the
+// page's own module. No framework, no build step.
+
+import './palette.js';
 
 function wireNavigation() {
   for (const select of document.querySelectorAll('[data-nav-select]')) {
@@ -16,5 +18,4 @@ function wireNavigation() {
 }
 
 wireNavigation();
-if (document.body.dataset.ws) import('./palette.js');
 if (document.querySelector('[data-board]')) import('./board.js');

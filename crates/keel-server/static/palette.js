@@ -136,6 +136,7 @@ function step(delta) {
 }
 
 document.addEventListener('keydown', (e) => {
+  if (!ws) return;
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); openPalette(); return; }
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || dialog.open || help.open) return;
   if (e.key === 'c' && canWrite) { e.preventDefault(); openPalette('create'); }

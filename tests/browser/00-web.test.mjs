@@ -50,7 +50,7 @@ test('create a workspace and a product through the UI', async () => {
   await pageA.getByRole('button', { name: 'Create workspace' }).click();
   await pageA.waitForURL(/\/w\/acme$/);
   await pageA.getByLabel('Product name').fill('Keel');
-  await pageA.getByLabel(/^Key/).fill('KEEL');
+  await pageA.getByRole('textbox', { name: /^Key/ }).fill('KEEL');
   await pageA.getByRole('button', { name: 'Create product' }).click();
   await pageA.waitForURL(/\/w\/acme\/p\/KEEL$/);
   await pageA.getByRole('heading', { name: /Board/ }).waitFor();
