@@ -172,27 +172,25 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Resolves after SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves after SIGTERM or Ctrl-C. The handlers are
+/// installed here, before the caller announces it is listening, so a signal
+/// sent right after that line is never the default "terminate now".
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot install the SIGTERM handler")?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        let term = term.recv();
+        #[cfg(not(unix))]
+        let term = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
@@ -201,6 +199,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
     runtime()?.block_on(async {
         let store = open_store(&config.database, config.max_connections).await?;
         tracing::info!(database = ?config.database, "database ready");
+        let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -210,7 +209,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let state = keel_server::AppState::new(store.clone());
         state.start_background();
         let router = keel_server::build_router(state);
-        keel_server::serve(listener, router, shutdown_signal(), Duration::from_secs(30)).await?;
+        keel_server::serve(listener, router, shutdown, Duration::from_secs(30)).await?;
         store.close().await;
         Ok(())
     })

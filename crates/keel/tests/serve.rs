@@ -1,0 +1,122 @@
+//! `keel serve` as an operator meets it: zero-config start on SQLite,
+//! configuration from `keel.toml` (overridden by flags), clear errors for
+//! bad configuration, and a clean exit on SIGTERM.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("keel-serve-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn keel(dir: &PathBuf) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keel"));
+    cmd.current_dir(dir);
+    for var in [
+        "KEEL_DATA_DIR",
+        "KEEL_DATABASE_URL",
+        "KEEL_BIND",
+        "KEEL_CONFIG_FILE",
+        "KEEL_LOG_FORMAT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[test]
+fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
+    let dir = temp_dir("toml");
+    std::fs::write(
+        dir.join("keel.toml"),
+        "bind = \"127.0.0.1:0\"\ndata_dir = \"from-toml\"\nlog_format = \"json\"\n",
+    )
+    .unwrap();
+    let mut child = keel(&dir)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Keel listening on ")
+        .expect("the listening line")
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(
+        dir.join("from-toml/keel.db").exists(),
+        "data_dir from keel.toml is used"
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "keel serve did not stop within 10 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with('{') && l.contains("shutting down")),
+        "JSON logs from keel.toml: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn flags_override_the_file_and_bad_configuration_is_a_clear_error() {
+    let dir = temp_dir("bad");
+    std::fs::write(dir.join("keel.toml"), "bind = \"not an address\"\n").unwrap();
+    let out = keel(&dir).arg("serve").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keel.toml"), "names the file: {err}");
+
+    std::fs::write(dir.join("keel.toml"), "colour = \"blue\"\n").unwrap();
+    let out = keel(&dir).arg("serve").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("colour"),
+        "names the unknown key"
+    );
+
+    let out = keel(&dir)
+        .args(["serve", "--config", "missing.toml"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+
+    std::fs::write(dir.join("empty.toml"), "").unwrap();
+    let out = keel(&dir)
+        .args(["serve", "--database-url", "mysql://x"])
+        .env("KEEL_CONFIG_FILE", "empty.toml")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("postgres://"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
