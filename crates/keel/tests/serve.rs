@@ -86,7 +86,7 @@ fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
 }
 
 #[test]
-fn flags_override_the_file_and_bad_configuration_is_a_clear_error() {
+fn bad_configuration_is_a_clear_error() {
     let dir = temp_dir("bad");
     std::fs::write(dir.join("keel.toml"), "bind = \"not an address\"\n").unwrap();
     let out = keel(&dir).arg("serve").output().unwrap();
@@ -118,5 +118,57 @@ fn flags_override_the_file_and_bad_configuration_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("postgres://"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn flags_win_over_environment_and_file() {
+    let dir = temp_dir("precedence");
+    std::fs::write(
+        dir.join("keel.toml"),
+        "bind = \"127.0.0.1:0\"\ndata_dir = \"from-toml\"\n",
+    )
+    .unwrap();
+    let mut child = keel(&dir)
+        .args(["serve", "--data-dir", "from-flag"])
+        .env("KEEL_DATA_DIR", "from-env")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .unwrap()
+            .starts_with("Keel listening on ")
+    );
+    assert!(dir.join("from-flag/keel.db").exists());
+    assert!(!dir.join("from-env").exists() && !dir.join("from-toml").exists());
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let mut child = keel(&dir)
+        .arg("serve")
+        .env("KEEL_DATA_DIR", "from-env")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .unwrap()
+            .starts_with("Keel listening on ")
+    );
+    assert!(
+        dir.join("from-env/keel.db").exists(),
+        "the environment wins over keel.toml"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
