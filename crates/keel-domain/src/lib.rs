@@ -4,9 +4,11 @@
 //! Nothing here performs IO. Constructors return a [`FieldError`] naming the
 //! offending field so the HTTP layer can report it without guessing.
 
+pub mod cycle;
 pub mod error;
 pub mod ids;
 pub mod model;
+pub mod my_day;
 pub mod role;
 pub mod task;
 pub mod time;

@@ -74,6 +74,26 @@ impl Date {
     pub fn inner(&self) -> time::Date {
         self.0
     }
+
+    pub fn from_inner(d: time::Date) -> Self {
+        Self(d)
+    }
+
+    /// The date `n` days later (earlier for negative `n`); `None` past the
+    /// calendar's range.
+    pub fn add_days(&self, n: i64) -> Option<Date> {
+        self.0.checked_add(time::Duration::days(n)).map(Self)
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(&self, later: Date) -> i64 {
+        (later.0 - self.0).whole_days()
+    }
+
+    /// Midnight UTC at the start of this date.
+    pub fn start_utc(&self) -> Timestamp {
+        Timestamp(self.0.midnight().assume_utc())
+    }
 }
 
 #[cfg(test)]
