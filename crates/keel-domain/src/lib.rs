@@ -7,6 +7,7 @@
 pub mod cycle;
 pub mod error;
 pub mod ids;
+pub mod mention;
 pub mod model;
 pub mod my_day;
 pub mod role;
