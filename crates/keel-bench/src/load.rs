@@ -4,6 +4,7 @@
 
 use crate::rng::Rng;
 use crate::seed::{LABELS, PRODUCT_KEY, pick_labels};
+use crate::server::cpu_time;
 use anyhow::{Context, Result};
 use keel_domain::task::{Priority, Status};
 use serde_json::json;
@@ -69,11 +70,32 @@ pub struct Outcome {
     pub latencies: Vec<u32>,
     /// Sorted latencies per list filter (index into [`LIST_FILTERS`]).
     pub per_filter: Vec<Vec<u32>>,
+    /// CPU time the server used during the window.
+    pub server_cpu: Option<Duration>,
+    /// CPU time the load generator used during the window.
+    pub client_cpu: Option<Duration>,
+    /// Server RSS right after the cell, KiB.
+    pub rss_after: Option<u64>,
 }
 
 impl Outcome {
     pub fn throughput(&self) -> f64 {
         self.requests as f64 / self.window.as_secs_f64()
+    }
+
+    /// Cores the server kept busy on average (1.0 = one full core).
+    pub fn server_cores(&self) -> Option<f64> {
+        Some(self.server_cpu?.as_secs_f64() / self.window.as_secs_f64())
+    }
+
+    pub fn client_cores(&self) -> Option<f64> {
+        Some(self.client_cpu?.as_secs_f64() / self.window.as_secs_f64())
+    }
+
+    /// Server CPU per response, microseconds.
+    pub fn server_cpu_per_request_us(&self) -> Option<f64> {
+        let cpu = self.server_cpu?;
+        (self.requests > 0).then(|| cpu.as_secs_f64() * 1e6 / self.requests as f64)
     }
 
     pub fn p50_ms(&self) -> f64 {
@@ -114,8 +136,10 @@ impl WorkerResult {
 }
 
 /// Runs one cell: `connections` workers for `warmup` (discarded) then
-/// `duration` (measured).
+/// `duration` (measured), sampling the CPU time of the server (`server_pid`)
+/// and of this process over the measured window.
 pub async fn run(
+    server_pid: u32,
     target: Arc<Target>,
     scenario: Scenario,
     connections: usize,
@@ -125,6 +149,15 @@ pub async fn run(
     let start = Instant::now();
     let measure_from = start + warmup;
     let until = measure_from + duration;
+    let sampler = tokio::spawn(async move {
+        let sample = || (cpu_time(Some(server_pid)).ok(), cpu_time(None).ok());
+        tokio::time::sleep_until(measure_from.into()).await;
+        let before = sample();
+        tokio::time::sleep_until(until.into()).await;
+        let after = sample();
+        let delta = |a: Option<Duration>, b: Option<Duration>| b?.checked_sub(a?);
+        (delta(before.0, after.0), delta(before.1, after.1))
+    });
     let mut workers = Vec::with_capacity(connections);
     for index in 0..connections {
         // One client per worker and at most one idle connection each: every
@@ -156,6 +189,9 @@ pub async fn run(
         error_samples: Vec::new(),
         latencies: Vec::new(),
         per_filter: vec![Vec::new(); LIST_FILTERS.len()],
+        server_cpu: None,
+        client_cpu: None,
+        rss_after: None,
     };
     for handle in workers {
         let r = handle.await.context("a load worker panicked")?;
@@ -171,6 +207,7 @@ pub async fn run(
             all.extend_from_slice(mine);
         }
     }
+    (outcome.server_cpu, outcome.client_cpu) = sampler.await.context("the CPU sampler panicked")?;
     outcome.latencies.sort_unstable();
     for l in &mut outcome.per_filter {
         l.sort_unstable();

@@ -238,6 +238,54 @@ async fn check_seeded(target: &Target) -> Result<()> {
     Ok(())
 }
 
+/// Measures a list of cells in whole rounds, so slow phases of a noisy
+/// machine spread over all cells instead of hitting one; each cell reports
+/// its median round.
+struct Phase<'a> {
+    server: &'a Server,
+    target: &'a Arc<Target>,
+    repeat: usize,
+    warmup: Duration,
+    duration: Duration,
+}
+
+impl Phase<'_> {
+    async fn run(&self, name: &str, cells: &[(usize, Scenario)]) -> Result<Vec<report::Cell>> {
+        let mut runs: Vec<Vec<load::Outcome>> = vec![Vec::new(); cells.len()];
+        for round in 1..=self.repeat {
+            if !cells.is_empty() {
+                eprintln!("{name}, round {round}/{}", self.repeat);
+            }
+            for (&(connections, scenario), cell_runs) in cells.iter().zip(&mut runs) {
+                let mut outcome = load::run(
+                    self.server.pid(),
+                    self.target.clone(),
+                    scenario,
+                    connections,
+                    self.warmup,
+                    self.duration,
+                )
+                .await?;
+                outcome.rss_after = self.server.memory().ok().map(|m| m.rss_kib);
+                eprintln!(
+                    "  {:<24} c={:<3} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                    scenario.label(),
+                    connections,
+                    outcome.throughput(),
+                    outcome.p50_ms(),
+                    outcome.p99_ms(),
+                    outcome.errors
+                );
+                cell_runs.push(outcome);
+            }
+        }
+        Ok(runs
+            .into_iter()
+            .filter_map(report::Cell::from_runs)
+            .collect())
+    }
+}
+
 /// The number of the newest task: keys are gap-free and nothing is deleted,
 /// so this is how many tasks exist.
 async fn newest_task_number(target: &Target) -> Result<u64> {
@@ -306,37 +354,25 @@ async fn bench(
 
     let warmup = Duration::from_secs_f64(args.warmup);
     let duration = Duration::from_secs_f64(args.duration);
-    let cells: Vec<(usize, Scenario)> = args
-        .connections
-        .iter()
-        .flat_map(|&c| args.scenarios.iter().map(move |&s| (c, s)))
-        .collect();
-    // Whole rounds over every cell, so slow phases of a noisy machine spread
-    // over all cells instead of hitting one; each cell reports its median.
-    let mut runs: Vec<Vec<load::Outcome>> = vec![Vec::new(); cells.len()];
-    for round in 1..=args.repeat.max(1) {
-        if args.repeat > 1 {
-            eprintln!("round {round}/{}", args.repeat);
-        }
-        for (&(connections, scenario), cell_runs) in cells.iter().zip(&mut runs) {
-            let outcome =
-                load::run(target.clone(), scenario, connections, warmup, duration).await?;
-            eprintln!(
-                "  {:<24} c={:<3} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
-                scenario.label(),
-                connections,
-                outcome.throughput(),
-                outcome.p50_ms(),
-                outcome.p99_ms(),
-                outcome.errors
-            );
-            cell_runs.push(outcome);
-        }
-    }
-    let cells: Vec<report::Cell> = runs
-        .into_iter()
-        .filter_map(report::Cell::from_runs)
-        .collect();
+    let cells = |writes: bool| -> Vec<(usize, Scenario)> {
+        args.connections
+            .iter()
+            .flat_map(|&c| args.scenarios.iter().map(move |&s| (c, s)))
+            .filter(|(_, s)| (*s == Scenario::Create) == writes)
+            .collect()
+    };
+    // Reads first, all on exactly the seeded tasks; creates afterwards.
+    let phase = Phase {
+        server: &server,
+        target: &target,
+        repeat: args.repeat.max(1),
+        warmup,
+        duration,
+    };
+    let mut measured = phase.run("reads", &cells(false)).await?;
+    let memory_after_reads = server.memory()?;
+    measured.extend(phase.run("creates", &cells(true)).await?);
+    measured.sort_by_key(|c| (c.median.connections, c.median.scenario as u8));
     let memory_end = server.memory()?;
     let final_tasks = newest_task_number(&target).await.ok();
     drop(server);
@@ -358,8 +394,9 @@ async fn bench(
         warmup,
         duration,
         client_threads: args.client_threads.max(1),
-        cells,
+        cells: measured,
         final_tasks,
+        memory_after_reads,
         memory_seeded,
         memory_end,
         db_bytes,

@@ -13,6 +13,8 @@ pub struct Cell {
     pub runs: usize,
     pub min_rps: f64,
     pub max_rps: f64,
+    /// Highest server RSS seen right after any run of this cell, KiB.
+    pub max_rss_after: Option<u64>,
     /// Errors summed over every run.
     pub errors: u64,
     pub error_samples: Vec<String>,
@@ -30,6 +32,7 @@ impl Cell {
                 error_samples.push(s.clone());
             }
         }
+        let max_rss_after = runs.iter().filter_map(|o| o.rss_after).max();
         let count = runs.len();
         let median = runs.swap_remove(count / 2);
         Some(Cell {
@@ -37,6 +40,7 @@ impl Cell {
             runs: count,
             min_rps,
             max_rps,
+            max_rss_after,
             errors,
             error_samples,
         })
@@ -52,6 +56,8 @@ pub struct Report {
     pub client_threads: usize,
     pub cells: Vec<Cell>,
     pub memory_seeded: Memory,
+    /// After every read cell, before any create.
+    pub memory_after_reads: Memory,
     pub memory_end: Memory,
     /// Tasks in the database at the end (seeded plus created).
     pub final_tasks: Option<u64>,
@@ -91,6 +97,11 @@ impl Report {
             "### {} — {} seeded tasks, {:?} per cell after {:?} warm-up, {} round(s), load generator on {} thread(s)\n",
             self.backend, self.seeded, self.duration, self.warmup, rounds, self.client_threads
         )?;
+        writeln!(
+            out,
+            "Server cores / load-gen cores: CPU time each process used during the window ÷ the window (the machine has {} cores, shared by both); server CPU µs/req: server CPU time ÷ responses; RSS after: the server's VmRSS right after the cell (highest over rounds).\n",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        )?;
         if rounds > 1 {
             writeln!(
                 out,
@@ -98,15 +109,21 @@ impl Report {
             )?;
             writeln!(
                 out,
-                "| Scenario | Conns | Requests | Req/s | Req/s range | p50 ms | p99 ms | Errors |"
+                "| Scenario | Conns | Requests | Req/s | Req/s range | p50 ms | p99 ms | Errors | Server cores | Server CPU µs/req | Load-gen cores | RSS after, MiB |"
             )?;
-            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
+            writeln!(
+                out,
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            )?;
         } else {
             writeln!(
                 out,
-                "| Scenario | Conns | Requests | Req/s | p50 ms | p99 ms | Errors |"
+                "| Scenario | Conns | Requests | Req/s | p50 ms | p99 ms | Errors | Server cores | Server CPU µs/req | Load-gen cores | RSS after, MiB |"
             )?;
-            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
+            writeln!(
+                out,
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            )?;
         }
         for c in &self.cells {
             let o = &c.median;
@@ -115,16 +132,23 @@ impl Report {
             } else {
                 String::new()
             };
+            let opt = |v: Option<f64>, digits: usize| {
+                v.map_or_else(|| "?".to_string(), |v| format!("{v:.digits$}"))
+            };
             writeln!(
                 out,
-                "| {} | {} | {} | {:.0} |{range} {:.2} | {:.2} | {} |",
+                "| {} | {} | {} | {:.0} |{range} {:.2} | {:.2} | {} | {} | {} | {} | {} |",
                 o.scenario.label(),
                 o.connections,
                 o.requests,
                 o.throughput(),
                 o.p50_ms(),
                 o.p99_ms(),
-                c.errors
+                c.errors,
+                opt(o.server_cores(), 2),
+                opt(o.server_cpu_per_request_us(), 0),
+                opt(o.client_cores(), 2),
+                opt(c.max_rss_after.map(mib), 1)
             )?;
         }
         let errors: Vec<&Cell> = self.cells.iter().filter(|c| c.errors > 0).collect();
@@ -201,7 +225,14 @@ impl Report {
         )?;
         writeln!(
             out,
-            "- at the end, after all cells ({} tasks): {:.1} MiB; peak (VmHWM) {:.1} MiB",
+            "- after every read cell (still {} tasks; up to 64 connections): {:.1} MiB; peak (VmHWM) so far {:.1} MiB",
+            self.seeded,
+            mib(self.memory_after_reads.rss_kib),
+            mib(self.memory_after_reads.peak_kib)
+        )?;
+        writeln!(
+            out,
+            "- at the end, after the create cells ({} tasks): {:.1} MiB; peak (VmHWM) {:.1} MiB",
             self.final_tasks
                 .map_or_else(|| "?".to_string(), |n| n.to_string()),
             mib(self.memory_end.rss_kib),

@@ -182,6 +182,33 @@ impl Server {
     }
 }
 
+/// User plus system CPU time consumed so far by process `pid` (all its
+/// threads), or by this process when `pid` is `None`. Linux reports it in
+/// clock ticks, 100 per second on every mainstream platform.
+pub fn cpu_time(pid: Option<u32>) -> Result<Duration> {
+    const TICKS_PER_SECOND: u64 = 100;
+    let path = match pid {
+        Some(pid) => format!("/proc/{pid}/stat"),
+        None => "/proc/self/stat".to_string(),
+    };
+    let stat = std::fs::read_to_string(&path).with_context(|| format!("cannot read {path}"))?;
+    // The command name is in parentheses and may contain spaces: count
+    // fields from the closing one. utime and stime are fields 14 and 15.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .with_context(|| format!("unexpected {path}"))?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| -> Result<u64> {
+        fields
+            .get(i)
+            .and_then(|f| f.parse().ok())
+            .with_context(|| format!("unexpected {path}"))
+    };
+    let total = ticks(11)? + ticks(12)?;
+    Ok(Duration::from_millis(total * 1000 / TICKS_PER_SECOND))
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
