@@ -8,11 +8,13 @@
 pub mod accounts;
 pub mod common;
 pub mod events;
+pub mod notifications;
 pub mod tasks;
 pub mod workspaces;
 
 pub use accounts::*;
 pub use common::*;
 pub use events::*;
+pub use notifications::*;
 pub use tasks::*;
 pub use workspaces::*;

@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         (name = "workspaces", description = "Workspaces and their members"),
         (name = "products", description = "Products and teams"),
         (name = "tasks", description = "Tasks, comments and history"),
+        (name = "notifications", description = "Your in-app notifications (@mentions)"),
     )
 )]
 pub struct ApiDoc;

@@ -337,6 +337,22 @@ fn routes() -> Vec<Route> {
             none,
             VIEWER,
         ),
+        // Notifications: everyone reads and marks their own.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/notifications",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/notifications/read",
+            Nothing,
+            |_| Some(json!({"all": true})),
+            VIEWER,
+        )
+        .answers(200),
     ]
 }
 

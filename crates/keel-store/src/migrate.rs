@@ -19,6 +19,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_web_sessions_and_ranks.sql"),
         include_str!("../migrations/postgres/0002_web_sessions_and_ranks.sql"),
     ),
+    (
+        3,
+        "notifications",
+        include_str!("../migrations/sqlite/0003_notifications.sql"),
+        include_str!("../migrations/postgres/0003_notifications.sql"),
+    ),
 ];
 
 mod checksum {

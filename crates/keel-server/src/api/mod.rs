@@ -41,5 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::move_task))
         .routes(routes!(comments::create_comment, comments::list_comments))
         .routes(routes!(comments::list_activity))
+        .routes(routes!(notifications::list_notifications))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(events::events))
 }

@@ -7,6 +7,7 @@
 
 pub mod comments;
 pub mod events;
+pub mod notifications;
 pub mod products;
 pub mod sessions;
 pub mod tasks;

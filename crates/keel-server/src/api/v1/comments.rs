@@ -1,4 +1,5 @@
-//! Comments on tasks, and the task history.
+//! Comments on tasks (an @mention in one notifies that member), and the
+//! task history.
 
 use super::{PageParams, convert, page_limit};
 use crate::AppState;
@@ -9,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{Activity, Comment, NewComment, Page, Problem};
 use keel_domain::Permission;
+use keel_domain::mention::{Mentionable, mentioned};
 use keel_domain::time::Timestamp;
 use keel_domain::values::non_empty_body;
 use keel_store::repo;
@@ -30,14 +32,10 @@ pub async fn create_comment(
     let task = repo::tasks::get(tx.db(), &ctx.workspace.id, &id)
         .await?
         .ok_or(ApiError::NotFound("no such task"))?;
-    let (comment, event) = repo::comments::create(
-        &mut tx,
-        &task,
-        ctx.user_id(),
-        &text,
-        &Timestamp::now().to_rfc3339(),
-    )
-    .await?;
+    let now = Timestamp::now().to_rfc3339();
+    let (comment, event) =
+        repo::comments::create(&mut tx, &task, ctx.user_id(), &text, &now).await?;
+    let notified = notify_mentioned(&mut tx, &task, ctx.user_id(), &comment, &now).await?;
     tx.commit().await?;
     let location = format!(
         "/api/v1/workspaces/{}/tasks/{}/comments/{}",
@@ -46,7 +44,45 @@ pub async fn create_comment(
     let body = convert::comment(&comment, &task.key);
     app.live
         .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
+    for event in &notified {
+        app.live.publish(&ctx.workspace.id, event, None);
+    }
     Ok(reply::created(&body, &location, comment.version))
+}
+
+/// Notifies the active members a comment @mentions (never its author),
+/// inside the comment's transaction. Returns the events to publish.
+async fn notify_mentioned(
+    tx: &mut keel_store::Tx,
+    task: &keel_domain::model::Task,
+    author_id: &str,
+    comment: &keel_domain::model::Comment,
+    now: &str,
+) -> ApiResult<Vec<keel_domain::model::Event>> {
+    if !comment.body.contains('@') {
+        return Ok(Vec::new());
+    }
+    let members = repo::workspaces::members(tx.db(), &task.workspace_id).await?;
+    let people: Vec<Mentionable<'_>> = members
+        .iter()
+        .filter(|m| m.active)
+        .map(|m| Mentionable {
+            id: &m.user.id,
+            name: &m.user.name,
+            email: &m.user.email,
+        })
+        .collect();
+    let mut events = Vec::new();
+    for user_id in mentioned(&comment.body, &people) {
+        if user_id == author_id {
+            continue;
+        }
+        events.push(
+            repo::notifications::create_mention(tx, task, user_id, author_id, &comment.id, now)
+                .await?,
+        );
+    }
+    Ok(events)
 }
 
 /// A task's comments, oldest first.

@@ -115,3 +115,17 @@ pub fn activity(a: &model::Activity) -> wire::Activity {
         at: a.at.clone(),
     }
 }
+
+pub fn notification(n: &keel_store::repo::notifications::Notification) -> wire::Notification {
+    wire::Notification {
+        id: n.id.clone(),
+        kind: n.kind.clone(),
+        actor: person(&n.actor),
+        task: n.task_key.clone(),
+        task_title: n.task_title.clone(),
+        comment: n.comment_id.clone(),
+        excerpt: super::notifications::excerpt(n.comment_body.as_deref().unwrap_or(""), 140),
+        created_at: n.created_at.clone(),
+        read_at: n.read_at.clone(),
+    }
+}

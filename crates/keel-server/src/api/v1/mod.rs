@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod comments;
 pub(crate) mod convert;
 pub mod events;
+pub mod notifications;
 pub mod products;
 pub mod system;
 pub mod tasks;
