@@ -7,14 +7,18 @@
 
 pub mod accounts;
 pub mod common;
+pub mod cycles;
 pub mod events;
+pub mod my_day;
 pub mod notifications;
 pub mod tasks;
 pub mod workspaces;
 
 pub use accounts::*;
 pub use common::*;
+pub use cycles::*;
 pub use events::*;
+pub use my_day::*;
 pub use notifications::*;
 pub use tasks::*;
 pub use workspaces::*;

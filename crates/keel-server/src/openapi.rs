@@ -20,6 +20,8 @@ use utoipa::{Modify, OpenApi};
         (name = "products", description = "Products and teams"),
         (name = "tasks", description = "Tasks, comments and history"),
         (name = "notifications", description = "Your in-app notifications (@mentions)"),
+        (name = "my-day", description = "Your plan for the day: tasks picked, checked off, offered again"),
+        (name = "cycles", description = "Cycles (sprints): scope, progress and burn-up"),
     )
 )]
 pub struct ApiDoc;

@@ -80,6 +80,12 @@ enum Target {
     FreshAccount,
     /// A token created for this case, belonging to the caller.
     OwnToken,
+    /// An item of My day created for this case (on a day of its own): the
+    /// caller's, when they are a member of `acme` (else the owner's, just
+    /// as invisible to them).
+    OwnDayItem,
+    /// A cycle of `KEEL` created for this case, with `KEEL-1` in scope.
+    FreshCycle,
 }
 
 /// One row of the table.
@@ -337,6 +343,120 @@ fn routes() -> Vec<Route> {
             none,
             VIEWER,
         ),
+        // My day: everyone plans their own; completing a task edits it.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/my-day",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/my-day/items",
+            Nothing,
+            |c| Some(json!({"task": "KEEL-1", "date": case_day(c.n)})),
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/my-day/items/{id}",
+            OwnDayItem,
+            |_| Some(json!({"done": true, "position": 0})),
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/my-day/items/{id}",
+            OwnDayItem,
+            |_| Some(json!({"complete_task": true})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/my-day/items/{id}",
+            OwnDayItem,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/my-day/carry-over",
+            Nothing,
+            |c| Some(json!({"date": case_day(c.n)})),
+            VIEWER,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/my-day/history",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        // Cycles: everyone reads; task writers plan them.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/cycles",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"name": format!("Cycle {}", c.n), "product": "KEEL", "start_date": "2026-01-05", "end_date": "2026-01-16"}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles/{id}",
+            FreshCycle,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/cycles/{id}",
+            FreshCycle,
+            |c| Some(json!({"name": format!("Renamed {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tasks",
+            FreshCycle,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tasks",
+            FreshCycle,
+            |_| Some(json!({"tasks": ["KEEL-1"]})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tasks/{task}",
+            FreshCycle,
+            none,
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles/{id}/burnup",
+            FreshCycle,
+            none,
+            VIEWER,
+        ),
         // Notifications: everyone reads and marks their own.
         row(
             "GET",
@@ -585,6 +705,36 @@ async fn resolve(
             id
         }
         Target::FreshAccount => fresh_account(app, fx, n).await.1,
+        Target::OwnDayItem => {
+            let path = format!("/api/v1/workspaces/{WS}/my-day/items");
+            let body = json!({"task": "KEEL-1", "date": case_day(n)});
+            let mine = app.post(&path, &token_owner.token, body.clone()).await;
+            let r = if mine.status.as_u16() == 201 {
+                mine
+            } else {
+                app.post(&path, owner, body).await.expect(201)
+            };
+            r.body["id"].as_str().unwrap().to_string()
+        }
+        Target::FreshCycle => {
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/cycles"),
+                    owner,
+                    json!({"name": format!("Case {n}"), "product": "KEEL", "start_date": "2026-01-05", "end_date": "2026-01-16"}),
+                )
+                .await
+                .expect(201);
+            let id = r.body["id"].as_str().unwrap().to_string();
+            app.post(
+                &format!("/api/v1/workspaces/{WS}/cycles/{id}/tasks"),
+                owner,
+                json!({"tasks": ["KEEL-1"]}),
+            )
+            .await
+            .expect(200);
+            id
+        }
         Target::OwnToken => {
             let r = app
                 .call(
@@ -600,9 +750,17 @@ async fn resolve(
     }
 }
 
+/// A day of its own for case `n`'s My day item, so items never clash.
+fn case_day(n: usize) -> String {
+    let base = keel_domain::time::Date::parse("date", "2001-01-01").unwrap();
+    base.add_days(n as i64).unwrap().as_string()
+}
+
 /// `{ws}` → the slug, any other placeholder → the target.
 fn fill(template: &str, slug: &str, target: &str) -> String {
-    let path = template.replace("{ws}", slug);
+    // A second placeholder, `{task}` (a task inside the item), is the
+    // shared task.
+    let path = template.replace("{ws}", slug).replace("{task}", "KEEL-1");
     match (path.find('{'), path.find('}')) {
         (Some(start), Some(end)) => {
             assert!(
@@ -630,6 +788,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/products?limit=500"),
         format!("/api/v1/workspaces/{WS}/teams?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks?limit=500"),
+        format!("/api/v1/workspaces/{WS}/cycles?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
     ];

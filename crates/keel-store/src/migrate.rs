@@ -25,6 +25,18 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_notifications.sql"),
         include_str!("../migrations/postgres/0003_notifications.sql"),
     ),
+    (
+        5,
+        "my_day",
+        include_str!("../migrations/sqlite/0005_my_day.sql"),
+        include_str!("../migrations/postgres/0005_my_day.sql"),
+    ),
+    (
+        6,
+        "cycles",
+        include_str!("../migrations/sqlite/0006_cycles.sql"),
+        include_str!("../migrations/postgres/0006_cycles.sql"),
+    ),
 ];
 
 mod checksum {

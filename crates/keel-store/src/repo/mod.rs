@@ -6,7 +6,9 @@
 //! [`Tx`]: crate::Tx
 
 pub mod comments;
+pub mod cycles;
 pub mod events;
+pub mod my_day;
 pub mod notifications;
 pub mod products;
 pub mod sessions;

@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod comments;
 pub(crate) mod convert;
+pub mod cycles;
 pub mod events;
+pub mod my_day;
 pub mod notifications;
 pub mod products;
 pub mod system;
