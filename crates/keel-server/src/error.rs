@@ -184,6 +184,12 @@ impl From<ValidationErrors> for ApiError {
 /// request field each one guards.
 fn constraint_field(name: &str) -> (&'static str, &'static str) {
     let n = name.to_ascii_lowercase();
+    if n.contains("saved_views") {
+        return (
+            "name",
+            "you already have a view with this name for this product",
+        );
+    }
     if n.contains("users") && n.contains("email") || n == "users_email_key" {
         ("email", "an account with this email already exists")
     } else if n.contains("workspaces") && n.contains("slug") {

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "notifications", description = "Your in-app notifications (@mentions)"),
         (name = "my-day", description = "Your plan for the day: tasks picked, checked off, offered again"),
         (name = "cycles", description = "Cycles (sprints): scope, progress and burn-up"),
+        (name = "views", description = "Your saved list views"),
     )
 )]
 pub struct ApiDoc;

@@ -19,3 +19,4 @@ function wireNavigation() {
 
 wireNavigation();
 if (document.querySelector('[data-board]')) import('./board.js');
+if (document.querySelector('[data-list]')) import('./list.js');

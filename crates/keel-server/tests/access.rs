@@ -86,6 +86,10 @@ enum Target {
     OwnDayItem,
     /// A cycle of `KEEL` created for this case, with `KEEL-1` in scope.
     FreshCycle,
+    /// A saved view created for this case: the caller's, when they are a
+    /// member of `acme` (else the owner's, which is just as invisible to
+    /// them).
+    OwnView,
 }
 
 /// One row of the table.
@@ -340,6 +344,40 @@ fn routes() -> Vec<Route> {
             "GET",
             "/api/v1/workspaces/{ws}/tasks/{id}/activity",
             Task,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/tasks/bulk",
+            Nothing,
+            |_| Some(json!({"tasks": ["KEEL-1"], "set": {"priority": "high"}})),
+            MEMBER,
+        )
+        .answers(200),
+        // Saved views: everyone keeps their own.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/views",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/views",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"name": format!("View {}", c.n), "product": "KEEL", "query": "status=todo"}),
+                )
+            },
+            VIEWER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/views/{id}",
+            OwnView,
             none,
             VIEWER,
         ),
@@ -745,6 +783,17 @@ async fn resolve(
                 )
                 .await
                 .expect(201);
+            r.body["id"].as_str().unwrap().to_string()
+        }
+        Target::OwnView => {
+            let path = format!("/api/v1/workspaces/{WS}/views");
+            let body = json!({"name": format!("Case {n}"), "product": "KEEL", "query": ""});
+            let mine = app.post(&path, &token_owner.token, body.clone()).await;
+            let r = if mine.status.as_u16() == 201 {
+                mine
+            } else {
+                app.post(&path, owner, body).await.expect(201)
+            };
             r.body["id"].as_str().unwrap().to_string()
         }
     }

@@ -26,6 +26,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0003_notifications.sql"),
     ),
     (
+        4,
+        "saved_views",
+        include_str!("../migrations/sqlite/0004_saved_views.sql"),
+        include_str!("../migrations/postgres/0004_saved_views.sql"),
+    ),
+    (
         5,
         "my_day",
         include_str!("../migrations/sqlite/0005_my_day.sql"),

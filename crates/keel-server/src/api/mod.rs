@@ -39,6 +39,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             tasks::delete_task
         ))
         .routes(routes!(tasks::move_task))
+        .routes(routes!(bulk::bulk_update_tasks))
+        .routes(routes!(views::create_view, views::list_views))
+        .routes(routes!(views::delete_view))
         .routes(routes!(comments::create_comment, comments::list_comments))
         .routes(routes!(comments::list_activity))
         .routes(routes!(notifications::list_notifications))

@@ -22,6 +22,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("core.js"),
     asset!("live.js"),
     asset!("board.js"),
+    asset!("list.js"),
     asset!("palette.js"),
 ];
 

@@ -9,6 +9,8 @@ mod board;
 mod chrome;
 mod error;
 mod home;
+mod list;
+pub(crate) mod list_query;
 pub mod markdown;
 mod session;
 
@@ -38,5 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}", get(home::workspace_home))
         .route("/w/{ws}/products/new", post(home::new_product_submit))
         .route("/w/{ws}/p/{product}", get(board::board_page))
+        .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/static/{file}", get(assets::serve))
 }

@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
+pub mod views;
 pub mod workspaces;
 
 use keel_domain::model::PersonRef;

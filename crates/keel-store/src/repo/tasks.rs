@@ -364,6 +364,80 @@ pub enum AssigneeFilter {
     Unassigned,
 }
 
+/// A column a list can be ordered by (and, for status, priority and
+/// assignee, grouped by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    /// The task key: product key, then number.
+    Number,
+    /// Urgent first when ascending, "none" last.
+    Priority,
+    /// Workflow order (backlog … canceled) when ascending.
+    Status,
+    /// Earliest first when ascending; tasks without a due date always last.
+    DueDate,
+    Updated,
+    /// Creation order (ids are time-ordered).
+    Created,
+    /// By the assignee's name; unassigned tasks always last.
+    Assignee,
+}
+
+/// One key of an explicit list order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+impl SortKey {
+    /// The `ORDER BY` terms of this key. Only fixed text: nothing from the
+    /// caller reaches the SQL.
+    fn sql(&self) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        let case = |column: &str, values: &[(&str, i64)]| {
+            let arms: String = values
+                .iter()
+                .map(|(v, n)| format!(" WHEN '{v}' THEN {n}"))
+                .collect();
+            format!("CASE {column}{arms} ELSE 99 END {dir}")
+        };
+        match self.field {
+            SortField::Number => format!("p.key {dir}, t.number {dir}"),
+            SortField::Priority => case(
+                "t.priority",
+                &Priority::ALL
+                    .iter()
+                    .map(|p| (p.as_str(), p.rank()))
+                    .collect::<Vec<_>>(),
+            ),
+            SortField::Status => case(
+                "t.status",
+                &Status::ALL
+                    .iter()
+                    .zip(0..)
+                    .map(|(s, n)| (s.as_str(), n))
+                    .collect::<Vec<_>>(),
+            ),
+            SortField::DueDate => format!("(t.due_date IS NULL), t.due_date {dir}"),
+            SortField::Updated => format!("t.updated_at {dir}"),
+            SortField::Created => format!("t.id {dir}"),
+            SortField::Assignee => {
+                format!("(t.assignee_id IS NULL), a.name {dir}, t.assignee_id {dir}")
+            }
+        }
+    }
+}
+
+/// What [`count_by`] splits the matching tasks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupField {
+    Status,
+    Priority,
+    /// By assignee id (`None` for unassigned).
+    Assignee,
+}
+
 /// Filters for [`list`]; empty vectors mean "any".
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
@@ -381,20 +455,20 @@ pub struct TaskFilter {
     /// Board order (rank) instead of newest first. Rank order does not
     /// paginate: callers take one page of up to [`MAX_UNPAGED`].
     pub by_rank: bool,
+    /// An explicit order, first key first (ties: newest first). When set it
+    /// wins over `by_rank`, and pages go by `offset` instead of `cursor`.
+    pub sort: Vec<SortKey>,
+    /// Matching tasks to skip (only with `sort`).
+    pub offset: i64,
 }
 
 /// Most tasks one rank-ordered read returns (a board).
 pub const MAX_UNPAGED: i64 = 10_000;
 
-/// Newest first; `cursor` is the last id of the previous page. Returns one
-/// page and the cursor of the next, if any.
-pub async fn list(
-    db: Db<'_>,
-    workspace_id: &str,
-    f: &TaskFilter,
-) -> StoreResult<(Vec<Task>, Option<String>)> {
-    let backend = db.backend();
-    let mut sql = format!("{SELECT} WHERE t.workspace_id = $1");
+/// `FROM … WHERE …` for the filter (cursor and order aside), with the
+/// values to bind in placeholder order.
+fn filtered(backend: crate::Backend, workspace_id: &str, f: &TaskFilter) -> (String, Vec<String>) {
+    let mut sql = " WHERE t.workspace_id = $1".to_string();
     let mut binds: Vec<String> = vec![workspace_id.to_string()];
     let mut push = |sql: &mut String, clause: &dyn Fn(usize) -> String, value: String| {
         binds.push(value);
@@ -461,16 +535,38 @@ pub async fn list(
             dialect::escape_like(q),
         );
     }
-    if let Some(cursor) = cursor_id(f.cursor.as_deref()).filter(|_| !f.by_rank) {
-        push(&mut sql, &|n| format!("t.id < ${n}"), cursor);
+    (sql, binds)
+}
+
+/// Newest first (or by rank, or in the filter's `sort` order); `cursor` is
+/// the last id of the previous page. Returns one page and the cursor of the
+/// next, if any (with `sort`: the next offset, as text).
+pub async fn list(
+    db: Db<'_>,
+    workspace_id: &str,
+    f: &TaskFilter,
+) -> StoreResult<(Vec<Task>, Option<String>)> {
+    let (filter, mut binds) = filtered(db.backend(), workspace_id, f);
+    let mut sql = format!("{SELECT}{filter}");
+    let sorted = !f.sort.is_empty();
+    if let Some(cursor) = cursor_id(f.cursor.as_deref()).filter(|_| !f.by_rank && !sorted) {
+        binds.push(cursor);
+        sql.push_str(&format!(" AND t.id < ${}", binds.len()));
     }
     let limit = f.limit.clamp(1, MAX_UNPAGED);
-    let order = if f.by_rank {
-        "t.rank, t.id"
+    let order = if sorted {
+        let keys: Vec<String> = f.sort.iter().map(SortKey::sql).collect();
+        format!("{}, t.id DESC", keys.join(", "))
+    } else if f.by_rank {
+        "t.rank, t.id".to_string()
     } else {
-        "t.id DESC"
+        "t.id DESC".to_string()
     };
-    sql.push_str(&format!(" ORDER BY {order} LIMIT {}", limit + 1));
+    let offset = if sorted { f.offset.max(0) } else { 0 };
+    sql.push_str(&format!(
+        " ORDER BY {order} LIMIT {} OFFSET {offset}",
+        limit + 1
+    ));
     let rows: Vec<TaskRow> = on_db!(db, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for b in &binds {
@@ -481,11 +577,47 @@ pub async fn list(
     let mut tasks: Vec<Task> = rows.into_iter().map(Into::into).collect();
     let next = if tasks.len() as i64 > limit {
         tasks.truncate(limit as usize);
-        tasks.last().map(|t| t.id.clone())
+        if sorted {
+            Some((offset + limit).to_string())
+        } else {
+            tasks.last().map(|t| t.id.clone())
+        }
     } else {
         None
     };
     Ok((tasks, next))
+}
+
+/// How many tasks match the filter (cursor, sort and paging aside), split
+/// by `by` — `(value, count)` pairs, `None` for unassigned — or, without
+/// `by`, one pair with the total.
+pub async fn count_by(
+    db: Db<'_>,
+    workspace_id: &str,
+    f: &TaskFilter,
+    by: Option<GroupField>,
+) -> StoreResult<Vec<(Option<String>, i64)>> {
+    let (filter, binds) = filtered(db.backend(), workspace_id, f);
+    let column = match by {
+        None => "CAST(NULL AS TEXT)",
+        Some(GroupField::Status) => "t.status",
+        Some(GroupField::Priority) => "t.priority",
+        Some(GroupField::Assignee) => "t.assignee_id",
+    };
+    let group = if by.is_some() {
+        format!(" GROUP BY {column}")
+    } else {
+        String::new()
+    };
+    let sql = format!("SELECT {column} AS value, COUNT(*) AS n FROM tasks t{filter}{group}");
+    let rows: Vec<(Option<String>, i64)> = on_db!(db, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(c).await
+    })?;
+    Ok(rows)
 }
 
 /// Gap left between consecutive ranks, so most moves need no renumbering.

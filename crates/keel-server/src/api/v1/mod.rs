@@ -1,6 +1,7 @@
 //! Version 1 of the JSON API: one module per resource.
 
 pub mod accounts;
+pub mod bulk;
 pub mod comments;
 pub(crate) mod convert;
 pub mod cycles;
@@ -10,6 +11,7 @@ pub mod notifications;
 pub mod products;
 pub mod system;
 pub mod tasks;
+pub mod views;
 pub mod workspaces;
 
 use serde::Deserialize;

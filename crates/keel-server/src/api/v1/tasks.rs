@@ -27,7 +27,7 @@ const MAX_PARENT_DEPTH: usize = 50;
 
 /// Task fields as the client named them, before validation and before
 /// references (people, teams, tasks, features) are resolved to ids.
-struct Draft {
+pub(super) struct Draft {
     title: String,
     description: String,
     status: String,
@@ -65,7 +65,7 @@ impl Draft {
     }
 
     /// The current task with the patch laid over it.
-    fn from_patch(current: &model::Task, p: TaskPatch) -> Self {
+    pub(super) fn from_patch(current: &model::Task, p: TaskPatch) -> Self {
         Draft {
             title: p.title.unwrap_or_else(|| current.title.clone()),
             description: p.description.unwrap_or_else(|| current.description.clone()),
@@ -88,7 +88,7 @@ impl Draft {
 /// Validates every field and resolves references inside `tx`, collecting
 /// all errors so the client sees them at once. `task_id` is the task being
 /// edited, for the parent-cycle check.
-async fn resolve(
+pub(super) async fn resolve(
     tx: &mut Tx,
     ctx: &WorkspaceCtx,
     d: Draft,
