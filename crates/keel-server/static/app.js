@@ -19,4 +19,6 @@ function wireNavigation() {
 
 wireNavigation();
 if (document.querySelector('[data-board]')) import('./board.js');
+if (document.querySelector('[data-task]')) import('./detail.js');
+if (document.querySelector('[data-unread-badge]')) import('./notifications.js');
 if (document.querySelector('[data-list]')) import('./list.js');

@@ -22,6 +22,8 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("core.js"),
     asset!("live.js"),
     asset!("board.js"),
+    asset!("detail.js"),
+    asset!("notifications.js"),
     asset!("list.js"),
     asset!("palette.js"),
 ];

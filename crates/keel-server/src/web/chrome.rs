@@ -37,6 +37,8 @@ pub struct Chrome {
     /// The workspace's latest event number when the page was rendered;
     /// the live stream resumes after it.
     pub seq: i64,
+    /// The signed-in user's unread notifications in this workspace.
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -58,6 +60,7 @@ impl Chrome {
             product: String::new(),
             section: "",
             seq: 0,
+            unread: 0,
         }
     }
 
@@ -111,6 +114,12 @@ impl Chrome {
             .collect();
         chrome.section = section;
         chrome.seq = repo::events::latest_seq(app.store.db(), &access.workspace.id).await?;
+        chrome.unread = repo::notifications::unread_count(
+            app.store.db(),
+            &access.workspace.id,
+            &user.0.user.id,
+        )
+        .await?;
         Ok((chrome, access))
     }
 
@@ -123,6 +132,12 @@ impl Chrome {
     pub fn can_write(&self) -> bool {
         self.access_role
             .is_some_and(|r| r.allows(Permission::Write))
+    }
+
+    /// Whether the signed-in user may comment here (guests may, viewers not).
+    pub fn can_comment(&self) -> bool {
+        self.access_role
+            .is_some_and(|r| r.allows(Permission::Comment))
     }
 
     /// Whether the signed-in user may manage products and members here.

@@ -7,11 +7,13 @@
 mod assets;
 mod board;
 mod chrome;
+mod detail;
 mod error;
 mod home;
 mod list;
 pub(crate) mod list_query;
 pub mod markdown;
+mod notifications;
 mod session;
 
 pub use error::PageError;
@@ -40,6 +42,11 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}", get(home::workspace_home))
         .route("/w/{ws}/products/new", post(home::new_product_submit))
         .route("/w/{ws}/p/{product}", get(board::board_page))
+        .route("/w/{ws}/t/{key}", get(detail::task_page))
+        .route(
+            "/w/{ws}/notifications",
+            get(notifications::notifications_page),
+        )
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/static/{file}", get(assets::serve))
 }
