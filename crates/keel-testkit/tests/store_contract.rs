@@ -50,6 +50,7 @@ fn fields(title: &str) -> TaskFields {
         labels: vec![],
         parent_id: None,
         feature_id: None,
+        rank: None,
     }
 }
 
