@@ -110,6 +110,8 @@ function refresh(names = ['results']) {
         }
         const count = doc.querySelector('[data-list-count]');
         if (count) root.querySelector('[data-list-count]').textContent = count.textContent;
+        // Times in the fresh rows read like the rest of the page's.
+        import('./notifications.js').then((m) => m.localizeTimes?.(root)).catch(() => {});
         if (focused) root.querySelector(`tr[data-row][data-id="${focused}"]`)?.focus();
         syncSelection();
       }

@@ -515,17 +515,17 @@ async fn the_list_page_filters_sorts_groups_and_pages() {
             "by status, then by priority"
         );
         let groups: Vec<&str> = html
-            .split("class=\"group-title\">")
+            .split("class=\"group-name\">")
             .skip(1)
             .filter_map(|s| s.split('<').next())
             .collect();
         assert_eq!(groups, ["Backlog", "Todo", "In progress", "Done"]);
         assert!(
-            html.contains("<span class=\"group-title\">Todo</span> <span class=\"count\">2</span>")
+            html.contains("<span class=\"group-name\">Todo</span> <span class=\"count\">2</span>")
         );
         let html = page(&app, &cookie, &format!("{list}?group=assignee")).await;
         let groups: Vec<&str> = html
-            .split("class=\"group-title\">")
+            .split("class=\"group-name\">")
             .skip(1)
             .filter_map(|s| s.split('<').next())
             .collect();
@@ -617,7 +617,7 @@ async fn long_lists_page_by_500() {
         let grouped = page(&app, &cookie, &format!("{list}?group=status")).await;
         assert!(
             grouped.contains(
-                "<span class=\"group-title\">Backlog</span> <span class=\"count\">201</span>"
+                "<span class=\"group-name\">Backlog</span> <span class=\"count\">201</span>"
             ),
             "1,203 tasks over 6 statuses: backlog has 201"
         );

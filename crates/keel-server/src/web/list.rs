@@ -67,6 +67,8 @@ pub struct Row {
     pub labels: Vec<String>,
     pub estimate: String,
     pub due_date: String,
+    /// "Jan 20" this year, "Sep 1, 2027" otherwise.
+    pub due_label: String,
     /// `overdue` when past and still open.
     pub due_class: &'static str,
     pub updated: String,
@@ -170,6 +172,29 @@ fn ago(at: &str, now: &Timestamp) -> String {
     }
 }
 
+/// `2026-01-20` → "Jan 20" in `this_year`, "Jan 20, 2026" otherwise.
+fn short_date(date: &str, this_year: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = date.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return date.to_string();
+    };
+    let month = m
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+    let (Some(month), Ok(day)) = (month, d.parse::<u32>()) else {
+        return date.to_string();
+    };
+    if y == this_year {
+        format!("{month} {day}")
+    } else {
+        format!("{month} {day}, {y}")
+    }
+}
+
 fn row(t: &Task, today: &str, now: &Timestamp) -> Row {
     let name = t
         .assignee
@@ -197,6 +222,7 @@ fn row(t: &Task, today: &str, now: &Timestamp) -> Row {
         } else {
             ""
         },
+        due_label: short_date(&due, &today[..4]),
         due_date: due,
         updated: ago(&t.updated_at, now),
         updated_at: t.updated_at.clone(),
@@ -511,6 +537,14 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn due_dates_read_short() {
+        assert_eq!(short_date("2026-01-20", "2026"), "Jan 20");
+        assert_eq!(short_date("2027-09-01", "2026"), "Sep 1, 2027");
+        assert_eq!(short_date("nonsense", "2026"), "nonsense");
+        assert_eq!(short_date("2026-13-01", "2026"), "2026-13-01");
     }
 
     #[test]
