@@ -22,3 +22,5 @@ if (document.querySelector('[data-board]')) import('./board.js');
 if (document.querySelector('[data-task]')) import('./detail.js');
 if (document.querySelector('[data-unread-badge]')) import('./notifications.js');
 if (document.querySelector('[data-list]')) import('./list.js');
+if (document.querySelector('[data-my-day]')) import('./myday.js');
+if (document.querySelector('[data-cycle]')) import('./cycles.js');

@@ -26,6 +26,8 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("notifications.js"),
     asset!("list.js"),
     asset!("palette.js"),
+    asset!("myday.js"),
+    asset!("cycles.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

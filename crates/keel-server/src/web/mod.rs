@@ -6,13 +6,17 @@
 
 mod assets;
 mod board;
+mod burnup;
+mod calendar;
 mod chrome;
+mod cycles;
 mod detail;
 mod error;
 mod home;
 mod list;
 pub(crate) mod list_query;
 pub mod markdown;
+mod my_day;
 mod notifications;
 mod session;
 
@@ -48,5 +52,11 @@ pub fn router() -> Router<AppState> {
             get(notifications::notifications_page),
         )
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
+        .route("/w/{ws}/my-day", get(my_day::my_day_page))
+        .route(
+            "/w/{ws}/cycles",
+            get(cycles::cycles_page).post(cycles::new_cycle_submit),
+        )
+        .route("/w/{ws}/cycles/{id}", get(cycles::cycle_page))
         .route("/static/{file}", get(assets::serve))
 }
