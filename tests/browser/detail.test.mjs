@@ -177,18 +177,26 @@ test('a comment @mentions a member, who sees it in their notifications', async (
   await mary.setViewportSize({ width: 1440, height: 900 });
   await mary.emulateMedia({ colorScheme: 'light' });
 
-  // Opening one reads it and lands on the comment.
+  // Opening one lands on the comment and reads every notification about that task.
   await item.getByRole('link', { name: new RegExp(key) }).click();
   await mary.waitForURL(new RegExp(`/w/acme/t/${key}#comment-`));
   await mary.locator('.comment:target', { hasText: 'can you check the copy' }).waitFor();
-  assert.equal((await badge.locator('[data-unread-count]').textContent()).trim(), '1');
-  await mary.goto(`${BASE}/w/acme/notifications`);
+  await eventually(async () => !(await badge.isVisible()));
+
+  // A mention on another task; "Mark all read" clears it.
+  const other = await apiCall(token, 'POST', `${WS}/tasks`, { product: 'KEEL', title: 'Another task' });
+  await mary.goto(`${BASE}/w/acme/notifications?unread=1`);
+  assert.equal(await mary.locator('.notification').count(), 0);
+  await eventually(() => mary.evaluate(() => document.querySelector('[data-live-status]')?.textContent === ''));
+  await apiCall(token, 'POST', `${WS}/tasks/${other.key}/comments`, { body: '@mary ping' });
+  await mary.locator('.notification.unread', { hasText: 'Another task' }).waitFor();
+  await eventually(async () => (await badge.locator('[data-unread-count]').textContent()).trim() === '1');
   await mary.getByRole('button', { name: 'Mark all read' }).click();
   await eventually(async () => !(await badge.isVisible()));
   await eventually(async () => (await mary.locator('.notification.unread').count()) === 0);
   const inbox = await apiCall(await apiToken(MARY), 'GET', `${WS}/notifications`);
   assert.equal(inbox.unread, 0);
-  assert.equal(inbox.items.length, 2);
+  assert.equal(inbox.items.length, 3);
   assert.deepEqual(mary.consoleErrors, []);
   await ctxM.close();
 });

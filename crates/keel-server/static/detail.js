@@ -5,7 +5,7 @@
 
 import { api, announce, csrf, page } from './core.js';
 import { connect } from './live.js';
-import { localizeTimes } from './notifications.js';
+import { localizeTimes, setUnread } from './notifications.js';
 
 const root = document.querySelector('[data-task]');
 const { ws } = page();
@@ -276,6 +276,13 @@ if (!CSS.supports('field-sizing', 'content')) {
   root.addEventListener('input', (e) => { if (e.target.id === 'task-title') fit(e.target); });
   const title = root.querySelector('#task-title');
   if (title) fit(title);
+}
+
+// Opening the task reads the reader's notifications about it.
+if (root.dataset.unreadHere) {
+  api('POST', `/api/v1/workspaces/${ws}/notifications/read`, { ids: root.dataset.unreadHere.split(' ') })
+    .then((r) => setUnread(r.unread))
+    .catch(() => {});
 }
 
 localizeTimes(root);

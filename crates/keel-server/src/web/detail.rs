@@ -100,6 +100,9 @@ struct TaskPage {
     subtasks_done: usize,
     comments: Vec<CommentView>,
     activity: Vec<ActivityView>,
+    /// The reader's unread notifications about this task, space-separated;
+    /// the page marks them read.
+    unread_here: String,
 }
 
 /// `2026-05-03T14:22:05.123456Z` → `2026-05-03 14:22 UTC` (the page's
@@ -289,6 +292,8 @@ pub async fn task_page(
     let (activity, _) = repo::comments::activity(db(), &task.id, None, SHOWN).await?;
     let members = repo::workspaces::members(db(), ws_id).await?;
     let teams = repo::products::teams(db(), ws_id).await?;
+    let unread_here =
+        repo::notifications::unread_for_task(db(), ws_id, &user.0.user.id, &task.id).await?;
 
     let current_assignee = task.assignee.as_ref().map(|a| a.email.as_str());
     let mut assignees = vec![Choice {
@@ -343,6 +348,7 @@ pub async fn task_page(
             .iter()
             .map(|a| activity_view(a, &members))
             .collect(),
+        unread_here: unread_here.join(" "),
         task: task_view(&task),
         chrome,
     })

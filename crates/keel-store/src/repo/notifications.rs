@@ -142,6 +142,22 @@ pub async fn list(
     Ok((items, next))
 }
 
+/// The ids of a person's unread notifications about one task (opening
+/// the task reads them).
+pub async fn unread_for_task(
+    db: Db<'_>,
+    workspace_id: &str,
+    user_id: &str,
+    task_id: &str,
+) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT id FROM notifications
+         WHERE workspace_id = $1 AND user_id = $2 AND task_id = $3 AND read_at IS NULL
+         ORDER BY id LIMIT 500"
+    ).bind(workspace_id).bind(user_id).bind(task_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// How many of a person's notifications in a workspace are unread.
 pub async fn unread_count(db: Db<'_>, workspace_id: &str, user_id: &str) -> StoreResult<i64> {
     let (n,): (i64,) = on_db!(db, c => sqlx::query_as(
