@@ -613,6 +613,9 @@ async fn long_lists_page_by_500() {
         assert_eq!(keys[0], "KEEL-1001");
         assert_eq!(keys[202], "KEEL-1203");
         assert!(!third.contains("rel=\"next\""));
+        let past = page(&app, &cookie, &format!("{list}?sort=key&dir=asc&page=9")).await;
+        assert!(keys_in(&past).is_empty());
+        assert!(past.contains("past the end"), "a page past the end says so");
         // Grouped counts cover every page, not just this one.
         let grouped = page(&app, &cookie, &format!("{list}?group=status")).await;
         assert!(
