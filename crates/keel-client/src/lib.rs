@@ -15,6 +15,7 @@ mod accounts;
 mod error;
 mod health;
 mod members;
+mod my_day;
 mod products;
 mod request;
 mod tasks;

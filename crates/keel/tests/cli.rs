@@ -924,3 +924,95 @@ fn help_and_completions_need_no_server() {
         assert!(out.contains("task"), "{shell}");
     }
 }
+
+#[test]
+fn my_day_journey() {
+    let (_server, user) = ready("myday");
+    for title in ["Write the docs", "Fix the build", "Answer the audit"] {
+        user.run(&["task", "add", title]).ok();
+    }
+    let day = "2026-03-05";
+    let next = "2026-03-06";
+    for key in ["KEEL-1", "KEEL-2", "KEEL-3"] {
+        let out = user.run(&["my-day", "add", key, "--date", day]).ok();
+        assert_eq!(out.trim(), format!("Added {key} to {day}."));
+    }
+    let shown = user.run(&["my-day", "--date", day]).ok();
+    assert!(shown.starts_with("My day, 2026-03-05"), "{shown}");
+    for needle in [
+        "KEY",
+        "[ ]",
+        "KEEL-1",
+        "Write the docs",
+        "Fix the build",
+        "todo",
+    ] {
+        assert!(shown.contains(needle), "{needle} missing from:\n{shown}");
+    }
+
+    // Checking off keeps the task open; --task finishes it too.
+    let out = user.run(&["my-day", "done", "keel-1", "--date", day]).ok();
+    assert_eq!(out.trim(), "Checked off KEEL-1.");
+    let task = user.run(&["task", "show", "KEEL-1", "--json"]).json();
+    assert_eq!(task["task"]["status"], "todo");
+    let out = user
+        .run(&["my-day", "done", "KEEL-2", "--task", "--date", day])
+        .ok();
+    assert_eq!(out.trim(), "Checked off KEEL-2 and marked it done.");
+    let task = user.run(&["task", "show", "KEEL-2", "--json"]).json();
+    assert_eq!(task["task"]["status"], "done");
+    let json = user.run(&["my-day", "--date", day, "--json"]).json();
+    let done: Vec<bool> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["done_at"].is_string())
+        .collect();
+    assert_eq!(done, [true, true, false]);
+    let shown = user.run(&["my-day", "ls", "--date", day]).ok();
+    assert!(shown.contains("2 of 3 checked off"), "{shown}");
+
+    // The next day offers what was left, and `carry` takes it over.
+    let shown = user.run(&["my-day", "--date", next]).ok();
+    assert!(shown.contains("Nothing planned yet"), "{shown}");
+    assert!(
+        shown.contains("1 left unfinished on 2026-03-05 (KEEL-3)"),
+        "{shown}"
+    );
+    let shown = user.run(&["my-day", "carry", "--date", next]).ok();
+    assert!(shown.contains("KEEL-3"), "{shown}");
+    assert!(!shown.contains("left unfinished"), "{shown}");
+    let out = user.run(&["my-day", "undo", "KEEL-3", "--date", next]).ok();
+    assert_eq!(out.trim(), "KEEL-3 is open again for 2026-03-06.");
+    let out = user.run(&["my-day", "rm", "KEEL-3", "--date", next]).ok();
+    assert_eq!(out.trim(), "Took KEEL-3 off 2026-03-06.");
+
+    let history = user.run(&["my-day", "history", "--date", next]).ok();
+    assert!(history.contains("2026-03-05"), "{history}");
+    assert!(history.contains("2/3"), "{history}");
+    assert!(history.contains("✓KEEL-1"), "{history}");
+
+    // Mistakes are one-line errors.
+    let err = user
+        .run(&["my-day", "done", "KEEL-9", "--date", day])
+        .fails();
+    assert!(err.contains("KEEL-9 is not planned on 2026-03-05"), "{err}");
+    let err = user
+        .run(&["my-day", "add", "KEEL-1", "--date", day])
+        .fails();
+    assert!(err.contains("already planned"), "{err}");
+    let err = user.run(&["my-day", "--date", "tomorrow"]).fails();
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+
+    // Without --date: today on this computer.
+    let today = String::from_utf8(
+        Command::new("date")
+            .arg("+%Y-%m-%d")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let out = user.run(&["my-day", "add", "KEEL-1"]).ok();
+    assert_eq!(out.trim(), format!("Added KEEL-1 to {}.", today.trim()));
+}

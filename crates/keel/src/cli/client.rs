@@ -5,6 +5,7 @@
 use super::completions::{self, CompletionsArgs};
 use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
+use super::my_day::{self, MyDayArgs};
 use super::product::{self, ProductArgs};
 use super::session::ClientOpts;
 use super::task::{self, TaskArgs};
@@ -33,6 +34,9 @@ pub enum ClientCommand {
     Team(TeamArgs),
     /// Work with tasks: list, add, show, edit, move, done, assign, comment
     Task(Box<TaskArgs>),
+    /// Plan your day: list, add, done, undo, remove, carry, history
+    #[command(name = "my-day")]
+    MyDay(MyDayArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
@@ -58,6 +62,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Product(args) => product::run(args).await,
                 ClientCommand::Team(args) => team::run(args).await,
                 ClientCommand::Task(args) => task::run(*args).await,
+                ClientCommand::MyDay(args) => my_day::run(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
             }
         })

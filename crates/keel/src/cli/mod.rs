@@ -10,6 +10,7 @@ mod completions;
 mod config;
 mod login;
 mod member;
+mod my_day;
 mod output;
 mod product;
 mod serve;
