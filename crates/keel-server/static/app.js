@@ -20,7 +20,8 @@ function wireNavigation() {
 wireNavigation();
 if (document.querySelector('[data-board]')) import('./board.js');
 if (document.querySelector('[data-task]')) import('./detail.js');
-if (document.querySelector('[data-unread-badge]')) import('./notifications.js');
 if (document.querySelector('[data-list]')) import('./list.js');
+if (document.querySelector('[data-unread-badge]')) import('./notifications.js');
+if (document.querySelector('[data-settings]')) import('./settings.js');
 if (document.querySelector('[data-my-day]')) import('./myday.js');
 if (document.querySelector('[data-cycle]')) import('./cycles.js');

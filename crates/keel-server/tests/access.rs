@@ -162,6 +162,13 @@ fn routes() -> Vec<Route> {
         row("GET", "/api/v1/me", Nothing, none, Who::Anyone),
         row("GET", "/api/v1/auth/tokens", Nothing, none, Who::Anyone),
         row(
+            "POST",
+            "/api/v1/me/tokens",
+            Nothing,
+            |_| Some(json!({"name": "matrix"})),
+            Who::Anyone,
+        ),
+        row(
             "DELETE",
             "/api/v1/auth/tokens/{id}",
             OwnToken,

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_token, accounts::list_tokens))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me))
+        .routes(routes!(accounts::create_own_token))
         .routes(routes!(accounts::create_user))
         .routes(routes!(
             workspaces::create_workspace,
@@ -55,5 +56,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cycles::get_cycle, cycles::update_cycle))
         .routes(routes!(cycles::list_cycle_tasks, cycles::add_cycle_tasks))
         .routes(routes!(cycles::remove_cycle_task))
+        .routes(routes!(cycles::get_burnup))
         .routes(routes!(events::events))
 }

@@ -23,9 +23,10 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("live.js"),
     asset!("board.js"),
     asset!("detail.js"),
-    asset!("notifications.js"),
     asset!("list.js"),
+    asset!("notifications.js"),
     asset!("palette.js"),
+    asset!("settings.js"),
     asset!("myday.js"),
     asset!("cycles.js"),
 ];

@@ -5,7 +5,7 @@
 //! are the API's rules.
 
 mod assets;
-mod board;
+pub(crate) mod board;
 mod burnup;
 mod calendar;
 mod chrome;
@@ -19,6 +19,7 @@ pub mod markdown;
 mod my_day;
 mod notifications;
 mod session;
+mod settings;
 
 pub use error::PageError;
 
@@ -46,12 +47,13 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}", get(home::workspace_home))
         .route("/w/{ws}/products/new", post(home::new_product_submit))
         .route("/w/{ws}/p/{product}", get(board::board_page))
+        .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",
             get(notifications::notifications_page),
         )
-        .route("/w/{ws}/p/{product}/list", get(list::list_page))
+        .route("/w/{ws}/settings", get(settings::settings_page))
         .route("/w/{ws}/my-day", get(my_day::my_day_page))
         .route(
             "/w/{ws}/cycles",

@@ -70,7 +70,7 @@ pub(crate) async fn insert_user(
     .await?)
 }
 
-async fn issue_token(tx: &mut Tx, user_id: &str, name: &str) -> ApiResult<CreatedToken> {
+pub(crate) async fn issue_token(tx: &mut Tx, user_id: &str, name: &str) -> ApiResult<CreatedToken> {
     let token = secrets::new_token().map_err(ApiError::Internal)?;
     let id = new_id();
     let now = Timestamp::now().to_rfc3339();
@@ -202,6 +202,31 @@ pub async fn revoke_token(
         .map_err(|_| ApiError::NotFound("no such token"))?;
     tx.commit().await?;
     Ok(reply::no_content())
+}
+
+/// A name for a new token, created for the signed-in caller (no password:
+/// the caller is already authenticated, e.g. by the browser session).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenName {
+    pub name: String,
+}
+
+/// Creates a personal API token for the caller; shown only in this response.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenName,
+    responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_own_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    Json(body): Json<TokenName>,
+) -> ApiResult<Response> {
+    let name = line("name", &body.name)?;
+    let mut tx = app.store.begin().await?;
+    let token = issue_token(&mut tx, &caller.user.id, &name).await?;
+    tx.commit().await?;
+    let location = format!("/api/v1/auth/tokens/{}", token.id);
+    Ok(reply::created(&token, &location, 1))
 }
 
 /// The authenticated account.
