@@ -459,22 +459,7 @@ pub async fn update_task(
         Some(&current.id),
     )
     .await?;
-    let (task, event) = repo::tasks::update(
-        &mut tx,
-        &current,
-        &fields,
-        ctx.user_id(),
-        &Timestamp::now().to_rfc3339(),
-    )
-    .await?;
-    let version = task.version;
-    let body = convert::task(task);
-    if let Some(event) = event {
-        tx.commit().await?;
-        app.live
-            .publish(&ctx.workspace.id, &event, serde_json::to_value(&body).ok());
-    }
-    Ok(reply::ok_versioned(&body, version))
+    save(&app, &ctx, tx, &current, &fields).await
 }
 
 /// Deletes a task. Its key is never given to another task.
@@ -633,10 +618,23 @@ pub async fn move_task(
     }
     let mut fields = resolve(&mut tx, &ctx, draft, Some(&current.id)).await?;
     fields.rank = Some(rank);
+    save(&app, &ctx, tx, &current, &fields).await
+}
+
+/// Writes `fields` over `current`, commits, tells live subscribers, and
+/// answers with the task. A write that changes nothing is rolled back and
+/// answers with the task as it was (same version, no history, no event).
+async fn save(
+    app: &AppState,
+    ctx: &WorkspaceCtx,
+    mut tx: Tx,
+    current: &model::Task,
+    fields: &TaskFields,
+) -> ApiResult<Response> {
     let (task, event) = repo::tasks::update(
         &mut tx,
-        &current,
-        &fields,
+        current,
+        fields,
         ctx.user_id(),
         &Timestamp::now().to_rfc3339(),
     )
