@@ -106,6 +106,34 @@ pub async fn session_from_cookie(
         }))
 }
 
+/// The bearer token of the request, if it sent an `Authorization` header;
+/// 401 for a header that is not a usable bearer token.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(header) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(Some)
+        .ok_or(ApiError::Unauthorized("send Authorization: Bearer <token>"))
+}
+
+/// The caller behind an authenticated token (and a note that it was used).
+pub fn token_caller(app: &AppState, auth: repo::tokens::Authenticated) -> Caller {
+    note_use(app, &auth);
+    Caller {
+        user: auth.user,
+        credential: Credential::Token(auth.token_id),
+    }
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -121,27 +149,13 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(caller.clone());
         }
         let caller =
-            if let Some(header) = parts.headers.get(header::AUTHORIZATION) {
-                let token = header
-                    .to_str()
-                    .ok()
-                    .and_then(|h| {
-                        h.strip_prefix("Bearer ")
-                            .or_else(|| h.strip_prefix("bearer "))
-                    })
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .ok_or(ApiError::Unauthorized("send Authorization: Bearer <token>"))?;
+            if let Some(token) = bearer_token(&parts.headers)? {
                 let auth = repo::tokens::authenticate(app.store.db(), &token_hash(token))
                     .await?
                     .ok_or(ApiError::Unauthorized(
                         "the token is invalid or was revoked",
                     ))?;
-                note_use(app, &auth);
-                Caller {
-                    user: auth.user,
-                    credential: Credential::Token(auth.token_id),
-                }
+                token_caller(app, auth)
             } else {
                 let caller = session_from_cookie(app, &parts.headers).await?.ok_or(
                     ApiError::Unauthorized("send Authorization: Bearer <token>, or sign in"),

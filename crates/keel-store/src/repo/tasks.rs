@@ -132,7 +132,10 @@ async fn find(
             return Ok(None);
         };
         on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE t.workspace_id = $1 AND p.key = $2 AND t.number = $3{suffix}"
+            // `p.workspace_id` lets SQLite go through the unique product key
+            // and the unique (product, number) index instead of scanning the
+            // workspace's tasks (42 ms → 0.015 ms at 100,000 tasks).
+            "{SELECT} WHERE t.workspace_id = $1 AND p.workspace_id = $1 AND p.key = $2 AND t.number = $3{suffix}"
         ))).bind(workspace_id).bind(key.product.as_str()).bind(key.number).fetch_optional(c).await)?
     };
     Ok(row.map(Into::into))
@@ -159,6 +162,16 @@ async fn write_labels(
 ) -> StoreResult<()> {
     on_db!(tx.db(), c => sqlx::query("DELETE FROM task_labels WHERE task_id = $1")
         .bind(task_id).execute(c).await.map(|r| r.rows_affected()))?;
+    insert_labels(tx, workspace_id, task_id, labels).await
+}
+
+/// Adds label rows for a task that has none yet.
+async fn insert_labels(
+    tx: &mut Tx,
+    workspace_id: &str,
+    task_id: &str,
+    labels: &[String],
+) -> StoreResult<()> {
     for label in labels {
         on_db!(tx.db(), c => sqlx::query(
             "INSERT INTO task_labels (task_id, workspace_id, label) VALUES ($1, $2, $3)
@@ -201,7 +214,7 @@ pub async fn create(
     .bind(&fields.parent_id).bind(&fields.feature_id).bind(actor_id).bind(now).bind(completed_at)
     .bind(rank)
     .execute(c).await.map(|r| r.rows_affected()))?;
-    write_labels(tx, &product.workspace_id, id, &fields.labels).await?;
+    insert_labels(tx, &product.workspace_id, id, &fields.labels).await?;
     let key = TaskKey::format(&product.key, number);
     repo::comments::record_activity(
         tx,

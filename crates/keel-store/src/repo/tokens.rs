@@ -2,7 +2,8 @@
 //! leaked database does not leak working tokens.
 
 use crate::{Db, StoreError, StoreResult, Tx};
-use keel_domain::model::{ApiToken, User};
+use keel_domain::Role;
+use keel_domain::model::{ApiToken, User, Workspace, WorkspaceAccess};
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -104,4 +105,77 @@ pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
     on_db!(tx.db(), c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
         .bind(token_id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuthAccessRow {
+    token_id: String,
+    last_used_at: Option<String>,
+    id: String,
+    email: String,
+    name: String,
+    is_admin: bool,
+    created_at: String,
+    ws_id: Option<String>,
+    ws_name: Option<String>,
+    ws_slug: Option<String>,
+    ws_created_at: Option<String>,
+    ws_version: Option<i64>,
+    role: Option<String>,
+}
+
+/// [`authenticate`] and the caller's standing in the workspace `slug`, in
+/// one round trip (the hot path of every workspace request). The access is
+/// `None` when the workspace does not exist or the user is not an active
+/// member.
+pub async fn authenticate_for_workspace(
+    db: Db<'_>,
+    token_hash: &str,
+    slug: &str,
+) -> StoreResult<Option<(Authenticated, Option<WorkspaceAccess>)>> {
+    let row: Option<AuthAccessRow> = on_db!(db, c => sqlx::query_as(
+        "SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.name, u.is_admin, u.created_at,
+            w.id AS ws_id, w.name AS ws_name, w.slug AS ws_slug, w.created_at AS ws_created_at,
+            w.version AS ws_version, m.role
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         LEFT JOIN workspaces w ON w.slug = $2
+         LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = u.id AND m.active
+         WHERE t.token_hash = $1"
+    ).bind(token_hash).bind(slug).fetch_optional(c).await)?;
+    Ok(row.map(|r| {
+        let access = match (
+            r.ws_id,
+            r.ws_name,
+            r.ws_slug,
+            r.ws_created_at,
+            r.ws_version,
+            r.role,
+        ) {
+            (Some(id), Some(name), Some(slug), Some(created_at), Some(version), Some(role)) => {
+                Some(WorkspaceAccess {
+                    workspace: Workspace {
+                        id,
+                        name,
+                        slug,
+                        created_at,
+                        version,
+                    },
+                    role: Role::parse("role", &role).unwrap_or(Role::Guest),
+                })
+            }
+            _ => None,
+        };
+        let auth = Authenticated {
+            token_id: r.token_id,
+            last_used_at: r.last_used_at,
+            user: User {
+                id: r.id,
+                email: r.email,
+                name: r.name,
+                is_admin: r.is_admin,
+                created_at: r.created_at,
+            },
+        };
+        (auth, access)
+    }))
 }

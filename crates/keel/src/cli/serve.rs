@@ -45,6 +45,10 @@ pub struct ServeArgs {
     pub log_format: Option<String>,
 }
 
+/// Database connections by default. More SQLite readers than this buy no
+/// throughput on a small machine and each holds its own page cache.
+const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+
 /// What `keel.toml` may set. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,7 +131,7 @@ fn resolve(
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7070))),
         database,
         log_format,
-        max_connections: file.max_connections.unwrap_or(16),
+        max_connections: file.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
     })
 }
 
