@@ -24,7 +24,11 @@ function relative(date) {
 /** Rewrites `<time datetime>` elements under `scope` as local, relative times. */
 export function localizeTimes(scope = document) {
   for (const el of scope.querySelectorAll('time[datetime]')) {
-    const date = new Date(el.getAttribute('datetime'));
+    const value = el.getAttribute('datetime');
+    // A calendar date (a due date) has no time zone: read as UTC midnight it
+    // would show a day early west of UTC, so keep the server's text.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) continue;
+    const date = new Date(value);
     if (Number.isNaN(date.getTime())) continue;
     el.textContent = relative(date);
     el.title = date.toLocaleString();
