@@ -78,17 +78,6 @@ pub async fn update(
     row.map(Into::into).ok_or(StoreError::Stale)
 }
 
-/// Takes the next task number of a product. Runs inside the creating
-/// transaction: the row update locks the counter until commit, and a
-/// rollback gives the number back, so keys stay sequential without gaps.
-pub async fn allocate_task_number(tx: &mut Tx, product_id: &str) -> StoreResult<i64> {
-    let (next,): (i64,) = on_db!(tx.db(), c => sqlx::query_as(
-        "UPDATE products SET next_task_number = next_task_number + 1 WHERE id = $1
-         RETURNING next_task_number"
-    ).bind(product_id).fetch_one(c).await)?;
-    Ok(next - 1)
-}
-
 #[derive(sqlx::FromRow)]
 struct TeamRow {
     id: String,

@@ -172,12 +172,26 @@ async fn insert_labels(
     task_id: &str,
     labels: &[String],
 ) -> StoreResult<()> {
-    for label in labels {
-        on_db!(tx.db(), c => sqlx::query(
-            "INSERT INTO task_labels (task_id, workspace_id, label) VALUES ($1, $2, $3)
-             ON CONFLICT (task_id, label) DO NOTHING"
-        ).bind(task_id).bind(workspace_id).bind(label).execute(c).await.map(|r| r.rows_affected()))?;
+    if labels.is_empty() {
+        return Ok(());
     }
+    // One statement for all labels: each statement is a round trip to the
+    // database thread, and on SQLite the writer is held meanwhile.
+    let rows: Vec<String> = (0..labels.len())
+        .map(|i| format!("($1, $2, ${})", i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO task_labels (task_id, workspace_id, label) VALUES {}
+         ON CONFLICT (task_id, label) DO NOTHING",
+        rows.join(", ")
+    );
+    on_db!(tx.db(), c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(task_id).bind(workspace_id);
+        for label in labels {
+            q = q.bind(label);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -186,7 +200,7 @@ fn labels_json(labels: &[String]) -> String {
 }
 
 /// Creates a task with the product's next key, its history entry and its
-/// event, all in the caller's transaction.
+/// event, all in the caller's transaction, and reads it back.
 pub async fn create(
     tx: &mut Tx,
     id: &str,
@@ -195,11 +209,33 @@ pub async fn create(
     actor_id: &str,
     now: &str,
 ) -> StoreResult<(Task, Event)> {
-    let number = repo::products::allocate_task_number(tx, &product.id).await?;
-    let rank = match fields.rank {
-        Some(r) => r,
-        None => last_rank(tx, &product.id).await? + RANK_STEP,
-    };
+    let event = insert(tx, id, product, fields, actor_id, now).await?;
+    let task = get(tx.db(), &product.workspace_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((task, event))
+}
+
+/// [`create`] without the read-back: callers that commit first can read
+/// the task from a reader afterwards and keep the writer free.
+pub async fn insert(
+    tx: &mut Tx,
+    id: &str,
+    product: &Product,
+    fields: &TaskFields,
+    actor_id: &str,
+    now: &str,
+) -> StoreResult<Event> {
+    // The next number and the last rank in one statement. The counter row
+    // stays locked until commit, which orders concurrent creators, and a
+    // rollback gives the number back, so keys stay gap-free.
+    let (number, max_rank): (i64, Option<f64>) = on_db!(tx.db(), c => sqlx::query_as(
+        "UPDATE products SET next_task_number = next_task_number + 1 WHERE id = $1
+         RETURNING next_task_number - 1, (SELECT MAX(rank) FROM tasks WHERE product_id = $1)"
+    ).bind(&product.id).fetch_one(c).await)?;
+    let rank = fields
+        .rank
+        .unwrap_or_else(|| max_rank.unwrap_or(0.0) + RANK_STEP);
     let completed_at = fields.status.is_closed().then_some(now);
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
@@ -236,10 +272,7 @@ pub async fn create(
         now,
     )
     .await?;
-    let task = get(tx.db(), &product.workspace_id, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok((task, event))
+    Ok(event)
 }
 
 /// Writes new field values over `current` (read with [`get_for_update`]).
@@ -635,14 +668,6 @@ pub async fn count_by(
 
 /// Gap left between consecutive ranks, so most moves need no renumbering.
 pub const RANK_STEP: f64 = 1024.0;
-
-/// The highest rank in the product (0 when it has no tasks).
-async fn last_rank(tx: &mut Tx, product_id: &str) -> StoreResult<f64> {
-    let (max,): (Option<f64>,) = on_db!(tx.db(), c => sqlx::query_as(
-        "SELECT MAX(rank) FROM tasks WHERE product_id = $1"
-    ).bind(product_id).fetch_one(c).await)?;
-    Ok(max.unwrap_or(0.0))
-}
 
 /// The rank of a task, by id, within the workspace.
 pub async fn rank_of(db: Db<'_>, workspace_id: &str, id: &str) -> StoreResult<Option<f64>> {

@@ -251,8 +251,10 @@ pub async fn create_task(
     Json(input): Json<NewTask>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
+    // Products are never deleted, so the product is read before the write
+    // transaction starts: the SQLite writer is held only for the writes.
+    let product = repo::products::get(app.store.db(), &ctx.workspace.id, &input.product).await?;
     let mut tx = app.store.begin().await?;
-    let product = repo::products::get(tx.db(), &ctx.workspace.id, &input.product).await?;
     let draft = Draft::from_new(input);
     let fields = resolve(&mut tx, &ctx, draft, None).await;
     let (product, fields) = match (product, fields) {
@@ -273,9 +275,14 @@ pub async fn create_task(
         (_, Err(e)) => return Err(e),
     };
     let now = Timestamp::now().to_rfc3339();
-    let (task, event) =
-        repo::tasks::create(&mut tx, &new_id(), &product, &fields, ctx.user_id(), &now).await?;
+    let id = new_id();
+    let event = repo::tasks::insert(&mut tx, &id, &product, &fields, ctx.user_id(), &now).await?;
     tx.commit().await?;
+    // Read back after the commit, from a reader. A change landing in
+    // between is returned with its newer version, which is still the truth.
+    let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
     let version = task.version;
     let loc = location(&ctx, &task.key);
     let body = convert::task(task);
