@@ -4,13 +4,17 @@
 //! Nothing here performs IO. Constructors return a [`FieldError`] naming the
 //! offending field so the HTTP layer can report it without guessing.
 
+#[macro_use]
+mod vocab;
 pub mod cycle;
 pub mod error;
 pub mod ids;
+pub mod insight;
 pub mod mention;
 pub mod model;
 pub mod my_day;
 pub mod role;
+pub mod sentiment;
 pub mod task;
 pub mod time;
 pub mod values;

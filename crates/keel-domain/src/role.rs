@@ -18,8 +18,11 @@ pub enum Role {
 pub enum Permission {
     /// See the workspace's items.
     Read,
-    /// Comment on items (and, later, submit feedback and ideas, vote).
+    /// Comment on items, submit feedback and ideas, vote.
     Comment,
+    /// See customers, companies and what they said: personal data that
+    /// guests (often customers themselves) never see.
+    ReadCustomers,
     /// Create, edit and delete work items such as tasks.
     Write,
     /// Create and change products and teams.
@@ -59,14 +62,15 @@ impl Role {
     }
 
     /// The permission table. Guests read and comment: they take part in
-    /// discussion but never change the work itself. Viewers only read.
+    /// discussion and may submit feedback, but never change the work itself
+    /// nor read other customers' feedback. Viewers only read.
     pub fn allows(&self, permission: Permission) -> bool {
         use Permission::*;
         match self {
             Role::Owner => true,
             Role::Admin => !matches!(permission, ManageOwners),
-            Role::Member => matches!(permission, Read | Comment | Write),
-            Role::Viewer => matches!(permission, Read),
+            Role::Member => matches!(permission, Read | Comment | ReadCustomers | Write),
+            Role::Viewer => matches!(permission, Read | ReadCustomers),
             Role::Guest => matches!(permission, Read | Comment),
         }
     }
@@ -88,15 +92,16 @@ mod tests {
     fn permission_table() {
         use Permission::*;
         let table = [
-            (Role::Owner, [true, true, true, true, true, true]),
-            (Role::Admin, [true, true, true, true, true, false]),
-            (Role::Member, [true, true, true, false, false, false]),
-            (Role::Viewer, [true, false, false, false, false, false]),
-            (Role::Guest, [true, true, false, false, false, false]),
+            (Role::Owner, [true, true, true, true, true, true, true]),
+            (Role::Admin, [true, true, true, true, true, true, false]),
+            (Role::Member, [true, true, true, true, false, false, false]),
+            (Role::Viewer, [true, false, true, false, false, false, false]),
+            (Role::Guest, [true, true, false, false, false, false, false]),
         ];
         let perms = [
             Read,
             Comment,
+            ReadCustomers,
             Write,
             ManageProducts,
             ManageMembers,

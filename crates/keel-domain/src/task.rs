@@ -1,34 +1,6 @@
 //! Task workflow vocabularies: status, priority and type, with their wire
 //! names. Unknown names are rejected with the list of accepted ones.
 
-use crate::FieldError;
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(&self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(FieldError::new(
-                        field,
-                        format!("must be one of {}", [$($text),+].join(", ")),
-                    )),
-                }
-            }
-        }
-    };
-}
-
 vocabulary! {
     /// Where a task is in the workflow, in board column order.
     Status {

@@ -43,6 +43,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_cycles.sql"),
         include_str!("../migrations/postgres/0006_cycles.sql"),
     ),
+    (
+        7,
+        "customer_insight",
+        include_str!("../migrations/sqlite/0007_customer_insight.sql"),
+        include_str!("../migrations/postgres/0007_customer_insight.sql"),
+    ),
 ];
 
 mod checksum {
