@@ -1,0 +1,243 @@
+//! The feedback inbox, features as the target of evidence, the evidence
+//! links between them with the `demand` they add up to, similar feedback
+//! and themes.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The customer behind a piece of feedback, as the inbox shows them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct FeedbackCustomer {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// Their company's name, if any.
+    pub company: Option<String>,
+    pub segment: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Feedback {
+    pub id: String,
+    /// The product key.
+    pub product: String,
+    pub text: String,
+    /// interview, survey, support, sales_call, app_review, email, analytics, portal.
+    pub source: String,
+    pub customer: Option<FeedbackCustomer>,
+    /// new, triaged, linked or archived.
+    pub status: String,
+    /// positive, neutral or negative (suggested on entry, editable).
+    pub sentiment: String,
+    pub tags: Vec<String>,
+    /// The day the customer said it, `YYYY-MM-DD`.
+    pub received_on: String,
+    /// The feedback this one duplicates, when merged.
+    pub duplicate_of: Option<String>,
+    /// The evidence links from this feedback to features.
+    pub links: Vec<FeedbackLink>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// `POST /workspaces/{ws}/feedback`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFeedback {
+    /// Product key.
+    pub product: String,
+    pub text: String,
+    pub source: String,
+    /// Customer id or email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Suggested from the text when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    /// `YYYY-MM-DD`; today when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<String>,
+}
+
+/// `PATCH /workspaces/{ws}/feedback/{id}`: absent fields stay; `customer`
+/// and `duplicate_of` may be `null` to clear them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub customer: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub duplicate_of: Option<Option<String>>,
+}
+
+/// Evidence: a passage of a feedback item linked to a feature.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct FeedbackLink {
+    pub id: String,
+    pub feedback_id: String,
+    pub feature_id: String,
+    /// The feature's title.
+    pub feature_title: String,
+    /// nice_to_have, important or critical.
+    pub importance: String,
+    /// The passage of the feedback text that is the evidence.
+    pub excerpt: String,
+    pub created_at: String,
+}
+
+/// `POST /workspaces/{ws}/feedback/{id}/links`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFeedbackLink {
+    /// Feature id.
+    pub feature: String,
+    /// nice_to_have, important or critical.
+    pub importance: String,
+    /// A passage of the feedback text; the whole text when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+}
+
+/// `feature.demand` (API.md).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Demand {
+    pub feedback_count: i64,
+    pub customer_count: i64,
+    pub company_count: i64,
+    /// The ARR of the distinct companies behind the feedback, each once.
+    pub arr: f64,
+    /// Importance weights summed over linked feedback (1, 2, 3).
+    pub score: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Feature {
+    pub id: String,
+    /// The product key.
+    pub product: String,
+    pub title: String,
+    pub problem: String,
+    /// idea, under_consideration, planned, in_progress, shipped, declined.
+    pub status: String,
+    /// new_capability, improvement or tech_debt.
+    #[serde(rename = "type")]
+    pub feature_type: String,
+    pub demand: Demand,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// `POST /workspaces/{ws}/features`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFeature {
+    /// Product key.
+    pub product: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<String>,
+}
+
+/// `PATCH /workspaces/{ws}/features/{id}`: absent fields stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<String>,
+}
+
+/// One quote behind a feature, with who said it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct EvidenceItem {
+    pub link: FeedbackLink,
+    pub feedback_text: String,
+    pub customer: Option<FeedbackCustomer>,
+    /// The customer's company ARR, when known.
+    pub company_arr: Option<f64>,
+}
+
+/// `GET /workspaces/{ws}/features/{id}/evidence`: the quotes, and the
+/// people to tell when the feature ships.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct FeatureEvidence {
+    pub demand: Demand,
+    pub items: Vec<EvidenceItem>,
+    /// Distinct customers behind the evidence.
+    pub customers_to_notify: Vec<FeedbackCustomer>,
+}
+
+/// One similar feedback item and how similar it is (cosine, 0–1).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SimilarFeedback {
+    pub feedback: Feedback,
+    pub score: f64,
+}
+
+/// `GET /workspaces/{ws}/feedback/{id}/similar`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SimilarList {
+    pub items: Vec<SimilarFeedback>,
+    /// `model` when the sentence-embedding model ranked them, `lexical`
+    /// when word overlap did (no model configured, or not yet computed).
+    pub method: String,
+}
+
+/// A recurring theme of the inbox.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Theme {
+    pub label: String,
+    pub count: i64,
+    pub feedback_ids: Vec<String>,
+    /// Feedback received per ISO week (`YYYY-Www`), oldest first.
+    pub trend: Vec<ThemeWeek>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ThemeWeek {
+    pub week: String,
+    pub count: i64,
+}
+
+/// `GET /workspaces/{ws}/feedback/themes?product=`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ThemeList {
+    pub items: Vec<Theme>,
+    /// `model` or `lexical`, as for similar feedback.
+    pub method: String,
+}

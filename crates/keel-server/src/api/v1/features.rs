@@ -1,0 +1,371 @@
+//! Features as the target of customer evidence: create, change, list them
+//! ranked by demand, and read the quotes and customers behind one.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Json, Query, WorkspaceCtx};
+use crate::reply;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use keel_api_types::{
+    Demand, EvidenceItem, Feature, FeatureEvidence, FeaturePatch, FeedbackCustomer, FeedbackLink,
+    NewFeature, Page, Problem,
+};
+use keel_domain::ids::new_id;
+use keel_domain::insight::{self, Evidence, FeatureStatus, FeatureType, Importance};
+use keel_domain::time::Timestamp;
+use keel_domain::values::{body, line};
+use keel_domain::{FieldError, Permission, ValidationErrors};
+use keel_store::repo::features::{self as store, EvidenceRow, FeatureFields};
+use keel_store::{Db, repo};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::IntoParams;
+
+/// The demand of each feature, from evidence rows of many features.
+pub(crate) fn demand_by_feature(rows: &[EvidenceRow]) -> BTreeMap<String, Demand> {
+    let mut grouped: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+    for r in rows {
+        grouped
+            .entry(r.feature_id.clone())
+            .or_default()
+            .push(evidence(r));
+    }
+    grouped
+        .into_iter()
+        .map(|(id, ev)| (id, demand(&insight::Demand::of(&ev))))
+        .collect()
+}
+
+fn evidence(r: &EvidenceRow) -> Evidence {
+    Evidence {
+        feedback_id: r.feedback_id.clone(),
+        // Stored importances were validated on the way in.
+        importance: Importance::parse("importance", &r.importance)
+            .unwrap_or(Importance::NiceToHave),
+        customer_id: r.customer_id.clone(),
+        company_id: r.company_id.clone(),
+        company_arr: r.company_arr,
+    }
+}
+
+fn demand(d: &insight::Demand) -> Demand {
+    Demand {
+        feedback_count: d.feedback_count,
+        customer_count: d.customer_count,
+        company_count: d.company_count,
+        arr: d.arr,
+        score: d.score,
+    }
+}
+
+pub(crate) fn feature(f: &store::Feature, demand: Demand) -> Feature {
+    Feature {
+        id: f.id.clone(),
+        product: f.product_key.clone(),
+        title: f.title.clone(),
+        problem: f.problem.clone(),
+        status: f.status.clone(),
+        feature_type: f.feature_type.clone(),
+        demand,
+        created_at: f.created_at.clone(),
+        updated_at: f.updated_at.clone(),
+        version: f.version,
+    }
+}
+
+/// A feature of the workspace with its demand, or 404.
+pub(crate) async fn load(mut db: Db<'_>, ws: &str, id: &str) -> ApiResult<Feature> {
+    let f = store::get(db.re(), ws, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such feature"))?;
+    let rows = store::evidence(db, ws, Some(&f.id)).await?;
+    let d = demand_by_feature(&rows).remove(&f.id).unwrap_or_default();
+    Ok(feature(&f, d))
+}
+
+fn location(ctx: &WorkspaceCtx, id: &str) -> String {
+    format!("/api/v1/workspaces/{}/features/{id}", ctx.workspace.slug)
+}
+
+/// Checks the fields of a feature; `current` supplies what a patch leaves out.
+fn fields(
+    title: Option<&str>,
+    problem: Option<&str>,
+    status: Option<&str>,
+    feature_type: Option<&str>,
+    current: Option<&store::Feature>,
+) -> Result<FeatureFields, ApiError> {
+    let mut errors = ValidationErrors::new();
+    let title = errors.check(line(
+        "title",
+        title.or(current.map(|c| c.title.as_str())).unwrap_or(""),
+    ));
+    let problem = errors.check(body(
+        "problem",
+        problem.or(current.map(|c| c.problem.as_str())).unwrap_or(""),
+    ));
+    let status = errors.check(FeatureStatus::parse(
+        "status",
+        status.or(current.map(|c| c.status.as_str())).unwrap_or("idea"),
+    ));
+    let feature_type = errors.check(FeatureType::parse(
+        "type",
+        feature_type
+            .or(current.map(|c| c.feature_type.as_str()))
+            .unwrap_or("new_capability"),
+    ));
+    match (title, problem, status, feature_type) {
+        (Some(title), Some(problem), Some(status), Some(feature_type)) => Ok(FeatureFields {
+            title,
+            problem,
+            status: status.as_str().to_string(),
+            feature_type: feature_type.as_str().to_string(),
+        }),
+        _ => Err(errors.into()),
+    }
+}
+
+/// Creates a feature of a product.
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/features", tag = "features", request_body = NewFeature,
+    params(("ws" = String, Path, description = "Workspace slug")),
+    responses((status = 201, body = Feature), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_feature(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<NewFeature>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let ws = ctx.workspace.id.clone();
+    let product = repo::products::get(app.store.db(), &ws, input.product.trim()).await?;
+    let checked = fields(
+        Some(&input.title),
+        input.problem.as_deref(),
+        input.status.as_deref(),
+        input.feature_type.as_deref(),
+        None,
+    );
+    let (product, fields) = match (product, checked) {
+        (Some(p), Ok(f)) => (p, f),
+        (None, result) => {
+            let mut errors = match result {
+                Err(ApiError::Validation(errs)) => errs,
+                _ => Vec::new(),
+            };
+            errors.insert(
+                0,
+                FieldError::new("product", "no product with this key in the workspace"),
+            );
+            return Err(ApiError::Validation(errors));
+        }
+        (_, Err(e)) => return Err(e),
+    };
+    let now = Timestamp::now().to_rfc3339();
+    let mut tx = app.store.begin().await?;
+    let (created, event) =
+        store::create(&mut tx, &new_id(), &ws, &product.id, &fields, &now).await?;
+    tx.commit().await?;
+    let body = feature(&created, Demand::default());
+    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    Ok(reply::created(&body, &location(&ctx, &created.id), created.version))
+}
+
+/// `?product=&status=&sort=` on the feature list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureQuery {
+    /// Product key.
+    pub product: Option<String>,
+    /// One status or several, comma-separated.
+    pub status: Option<String>,
+    /// `demand` (score, then ARR), `newest` (default), or `title`.
+    pub sort: Option<String>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The workspace's features with their demand, ranked.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/features", tag = "features",
+    params(("ws" = String, Path, description = "Workspace slug"), FeatureQuery),
+    responses((status = 200, body = Page<Feature>), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_features(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Query(q): Query<FeatureQuery>,
+) -> ApiResult<axum::Json<Page<Feature>>> {
+    ctx.require(Permission::Read)?;
+    let ws = ctx.workspace.id.as_str();
+    let mut errors = ValidationErrors::new();
+    let product_id = match q.product.as_deref() {
+        Some(key) => match repo::products::get(app.store.db(), ws, key.trim()).await? {
+            Some(p) => Some(p.id),
+            None => {
+                errors.push(FieldError::new(
+                    "product",
+                    "no product with this key in the workspace",
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let statuses: Vec<String> = q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| errors.check(FeatureStatus::parse("status", s)))
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let sort = q.sort.as_deref().unwrap_or("newest");
+    if !matches!(sort, "demand" | "newest" | "title") {
+        errors.push(FieldError::new("sort", "must be one of demand, newest, title"));
+    }
+    errors.into_result()?;
+    let rows = store::list(app.store.db(), ws, product_id.as_deref(), &statuses).await?;
+    let mut demands = demand_by_feature(&store::evidence(app.store.db(), ws, None).await?);
+    let mut items: Vec<Feature> = rows
+        .iter()
+        .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
+        .collect();
+    match sort {
+        "demand" => items.sort_by(|a, b| {
+            b.demand
+                .score
+                .cmp(&a.demand.score)
+                .then(b.demand.arr.total_cmp(&a.demand.arr))
+                .then(b.id.cmp(&a.id))
+        }),
+        "title" => items.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
+        _ => {}
+    }
+    Ok(axum::Json(super::page_of(
+        items,
+        |f| f.id.as_str(),
+        q.limit,
+        q.cursor.as_deref(),
+    )?))
+}
+
+/// One feature with its demand.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/features/{id}", tag = "features",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id")),
+    responses((status = 200, body = Feature), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_feature(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Read)?;
+    let f = load(app.store.db(), &ctx.workspace.id, &id).await?;
+    let version = f.version;
+    Ok(reply::ok_versioned(&f, version))
+}
+
+/// Changes a feature. With `If-Match`, a stale version gets 412.
+#[utoipa::path(patch, path = "/api/v1/workspaces/{ws}/features/{id}", tag = "features", request_body = FeaturePatch,
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen, e.g. \"3\"")),
+    responses((status = 200, body = Feature), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_feature(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+    Json(patch): Json<FeaturePatch>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let ws = ctx.workspace.id.clone();
+    let mut tx = app.store.begin().await?;
+    let current = store::get(tx.db(), &ws, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such feature"))?;
+    if expected.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let fields = fields(
+        patch.title.as_deref(),
+        patch.problem.as_deref(),
+        patch.status.as_deref(),
+        patch.feature_type.as_deref(),
+        Some(&current),
+    )?;
+    let now = Timestamp::now().to_rfc3339();
+    let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    let rows = store::evidence(tx.db(), &ws, Some(&updated.id)).await?;
+    tx.commit().await?;
+    let d = demand_by_feature(&rows).remove(&updated.id).unwrap_or_default();
+    let body = feature(&updated, d);
+    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    Ok(reply::ok_versioned(&body, updated.version))
+}
+
+pub(crate) fn customer_of(r: &EvidenceRow) -> Option<FeedbackCustomer> {
+    Some(FeedbackCustomer {
+        id: r.customer_id.clone()?,
+        name: r.customer_name.clone().unwrap_or_default(),
+        email: r.customer_email.clone(),
+        company: r.company_name.clone(),
+        segment: r.customer_segment.clone().unwrap_or_default(),
+    })
+}
+
+/// The evidence behind a feature: every linked quote with who said it,
+/// the demand they add up to, and the customers to tell when it ships.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/features/{id}/evidence", tag = "features",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id")),
+    responses((status = 200, body = FeatureEvidence), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_feature_evidence(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<FeatureEvidence>> {
+    ctx.require(Permission::ReadCustomers)?;
+    let ws = ctx.workspace.id.as_str();
+    let f = store::get(app.store.db(), ws, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such feature"))?;
+    let rows = store::evidence(app.store.db(), ws, Some(&f.id)).await?;
+    let d = demand_by_feature(&rows).remove(&f.id).unwrap_or_default();
+    let mut customers: Vec<FeedbackCustomer> = Vec::new();
+    for r in &rows {
+        if let Some(c) = customer_of(r)
+            && !customers.iter().any(|k| k.id == c.id)
+        {
+            customers.push(c);
+        }
+    }
+    let items = rows
+        .iter()
+        .map(|r| EvidenceItem {
+            link: FeedbackLink {
+                id: r.link_id.clone(),
+                feedback_id: r.feedback_id.clone(),
+                feature_id: r.feature_id.clone(),
+                feature_title: r.feature_title.clone(),
+                importance: r.importance.clone(),
+                excerpt: r.excerpt.clone(),
+                created_at: r.created_at.clone(),
+            },
+            feedback_text: r.feedback_text.clone(),
+            customer: customer_of(r),
+            company_arr: r.company_arr,
+        })
+        .collect();
+    Ok(axum::Json(FeatureEvidence {
+        demand: d,
+        items,
+        customers_to_notify: customers,
+    }))
+}
