@@ -184,10 +184,27 @@ impl From<ValidationErrors> for ApiError {
 /// request field each one guards.
 fn constraint_field(name: &str) -> (&'static str, &'static str) {
     let n = name.to_ascii_lowercase();
+    if n.contains("feedback_links") {
+        return ("feature", "this feedback is already linked to this feature");
+    }
     if n.contains("saved_views") {
         return (
             "name",
             "you already have a view with this name for this product",
+        );
+    }
+    // Customer insight: unique expression indexes, named in the message on
+    // SQLite and as the constraint on PostgreSQL.
+    if n.contains("companies_workspace_name") {
+        return ("name", "a company with this name already exists in the workspace");
+    }
+    if n.contains("personas_workspace_name") {
+        return ("name", "a persona with this name already exists in the workspace");
+    }
+    if n.contains("customers_workspace_email") {
+        return (
+            "email",
+            "a customer with this email already exists in the workspace",
         );
     }
     if n.contains("users") && n.contains("email") || n == "users_email_key" {

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod insight;
 pub mod live;
 pub mod openapi;
 mod reply;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub store: Store,
     /// Committed events, for WebSocket subscribers.
     pub live: live::LiveBus,
+    /// Similar feedback and themes: the model, if any, and its worker.
+    pub insight: insight::Insight,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: std::sync::Arc<String>,
     /// A hash to verify against when an account does not exist, made on
@@ -46,6 +49,7 @@ impl AppState {
         Self {
             store,
             live: live::LiveBus::default(),
+            insight: insight::Insight::default(),
             openapi_json: std::sync::Arc::new(doc),
             dummy_hash: Default::default(),
         }

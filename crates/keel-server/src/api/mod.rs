@@ -57,5 +57,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cycles::list_cycle_tasks, cycles::add_cycle_tasks))
         .routes(routes!(cycles::remove_cycle_task))
         .routes(routes!(cycles::get_burnup))
+        .routes(routes!(features::create_feature, features::list_features))
+        .routes(routes!(features::get_feature, features::update_feature))
+        .routes(routes!(features::get_feature_evidence))
+        .routes(routes!(feedback::create_feedback, feedback::list_feedback))
+        .routes(routes!(feedback::get_feedback, feedback::update_feedback))
+        .routes(routes!(feedback::create_link))
+        .routes(routes!(feedback::delete_link))
         .routes(routes!(events::events))
 }

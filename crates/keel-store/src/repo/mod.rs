@@ -8,6 +8,8 @@
 pub mod comments;
 pub mod cycles;
 pub mod events;
+pub mod features;
+pub mod feedback;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
