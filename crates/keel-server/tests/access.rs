@@ -50,6 +50,8 @@ enum Who {
 const VIEWER: Who = Who::Roles(&["owner", "admin", "member", "viewer", "guest"]);
 /// Comment: every role but viewer.
 const GUEST: Who = Who::Roles(&["owner", "admin", "member", "guest"]);
+/// Read customers and their feedback (personal data): every role but guest.
+const READ_CUSTOMERS: Who = Who::Roles(&["owner", "admin", "member", "viewer"]);
 /// Write tasks.
 const MEMBER: Who = Who::Roles(&["owner", "admin", "member"]);
 /// Manage products, teams, members.
@@ -90,6 +92,16 @@ enum Target {
     /// member of `acme` (else the owner's, which is just as invisible to
     /// them).
     OwnView,
+    /// A feature of `KEEL` created for this case.
+    FreshFeature,
+    /// A feedback item of `KEEL` created for this case.
+    FreshFeedback,
+    /// A feedback item and a feature created for this case, as
+    /// `feedback|feature` (the path takes the first, the body the second).
+    FreshFeedbackPair,
+    /// A feedback item linked to a feature for this case, as
+    /// `feedback|link`.
+    FreshLink,
 }
 
 /// One row of the table.
@@ -502,6 +514,78 @@ fn routes() -> Vec<Route> {
             none,
             VIEWER,
         ),
+        // Features and the feedback inbox.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/features",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Feature {}", c.n)})),
+            MEMBER,
+        ),
+        row("GET", "/api/v1/workspaces/{ws}/features", Nothing, none, VIEWER),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/features/{id}",
+            FreshFeature,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/features/{id}",
+            FreshFeature,
+            |_| Some(json!({"status": "planned"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/features/{id}/evidence",
+            FreshFeature,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/feedback",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "text": format!("Feedback {}", c.n), "source": "email"})),
+            GUEST,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/feedback",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/feedback/{id}",
+            FreshFeedback,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/feedback/{id}",
+            FreshFeedback,
+            |_| Some(json!({"status": "triaged"})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/feedback/{id}/links",
+            FreshFeedbackPair,
+            |c| Some(json!({"feature": c.target.split('|').nth(1), "importance": "important"})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/feedback/{id}/links/{link}",
+            FreshLink,
+            none,
+            MEMBER,
+        ),
         // Notifications: everyone reads and marks their own.
         row(
             "GET",
@@ -792,6 +876,26 @@ async fn resolve(
                 .expect(201);
             r.body["id"].as_str().unwrap().to_string()
         }
+        Target::FreshFeature => fresh_feature(app, owner, n).await,
+        Target::FreshFeedback => fresh_feedback(app, owner, n).await,
+        Target::FreshFeedbackPair => format!(
+            "{}|{}",
+            fresh_feedback(app, owner, n).await,
+            fresh_feature(app, owner, n).await
+        ),
+        Target::FreshLink => {
+            let feedback = fresh_feedback(app, owner, n).await;
+            let feature = fresh_feature(app, owner, n).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/feedback/{feedback}/links"),
+                    owner,
+                    json!({"feature": feature, "importance": "critical"}),
+                )
+                .await
+                .expect(201);
+            format!("{feedback}|{}", r.body["id"].as_str().unwrap())
+        }
         Target::OwnView => {
             let path = format!("/api/v1/workspaces/{WS}/views");
             let body = json!({"name": format!("Case {n}"), "product": "KEEL", "query": ""});
@@ -806,6 +910,30 @@ async fn resolve(
     }
 }
 
+async fn fresh_feature(app: &TestApp, owner: &str, n: usize) -> String {
+    let r = app
+        .post(
+            &format!("/api/v1/workspaces/{WS}/features"),
+            owner,
+            json!({"product": "KEEL", "title": format!("Case {n}")}),
+        )
+        .await
+        .expect(201);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+async fn fresh_feedback(app: &TestApp, owner: &str, n: usize) -> String {
+    let r = app
+        .post(
+            &format!("/api/v1/workspaces/{WS}/feedback"),
+            owner,
+            json!({"product": "KEEL", "text": format!("Case {n} says hello"), "source": "email"}),
+        )
+        .await
+        .expect(201);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
 /// A day of its own for case `n`'s My day item, so items never clash.
 fn case_day(n: usize) -> String {
     let base = keel_domain::time::Date::parse("date", "2001-01-01").unwrap();
@@ -816,17 +944,20 @@ fn case_day(n: usize) -> String {
 fn fill(template: &str, slug: &str, target: &str) -> String {
     // A second placeholder, `{task}` (a task inside the item), is the
     // shared task.
-    let path = template.replace("{ws}", slug).replace("{task}", "KEEL-1");
-    match (path.find('{'), path.find('}')) {
-        (Some(start), Some(end)) => {
-            assert!(
-                !target.is_empty(),
-                "{template} has an item placeholder but its row no target"
-            );
-            format!("{}{target}{}", &path[..start], &path[end + 1..])
-        }
-        _ => path,
+    let mut path = template.replace("{ws}", slug).replace("{task}", "KEEL-1");
+    // An item inside an item (`…/feedback/{id}/links/{link}`) has its ids
+    // joined by `|`, outermost first; ids left over go to the body.
+    for part in target.split('|') {
+        let (Some(start), Some(end)) = (path.find('{'), path.find('}')) else {
+            break;
+        };
+        assert!(
+            !part.is_empty(),
+            "{template} has an item placeholder but its row no target"
+        );
+        path = format!("{}{part}{}", &path[..start], &path[end + 1..]);
     }
+    path
 }
 
 /// Everything a refused request could have changed, as seen through the
