@@ -6,12 +6,15 @@
 //! [`Tx`]: crate::Tx
 
 pub mod comments;
+pub mod companies;
+pub mod customers;
 pub mod cycles;
 pub mod events;
 pub mod features;
 pub mod feedback;
 pub mod my_day;
 pub mod notifications;
+pub mod personas;
 pub mod products;
 pub mod sessions;
 pub mod tasks;
