@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod common;
+pub mod customers;
 pub mod cycles;
 pub mod events;
 pub mod feedback;
@@ -18,6 +19,7 @@ pub mod workspaces;
 
 pub use accounts::*;
 pub use common::*;
+pub use customers::*;
 pub use cycles::*;
 pub use events::*;
 pub use feedback::*;
