@@ -196,10 +196,16 @@ fn constraint_field(name: &str) -> (&'static str, &'static str) {
     // Customer insight: unique expression indexes, named in the message on
     // SQLite and as the constraint on PostgreSQL.
     if n.contains("companies_workspace_name") {
-        return ("name", "a company with this name already exists in the workspace");
+        return (
+            "name",
+            "a company with this name already exists in the workspace",
+        );
     }
     if n.contains("personas_workspace_name") {
-        return ("name", "a persona with this name already exists in the workspace");
+        return (
+            "name",
+            "a persona with this name already exists in the workspace",
+        );
     }
     if n.contains("customers_workspace_email") {
         return (

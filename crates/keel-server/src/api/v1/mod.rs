@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod comments;
 pub(crate) mod convert;
+pub mod customers;
 pub mod cycles;
 pub mod events;
 pub mod features;
