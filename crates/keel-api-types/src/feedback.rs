@@ -241,3 +241,22 @@ pub struct ThemeList {
     /// `model` or `lexical`, as for similar feedback.
     pub method: String,
 }
+
+/// `POST /workspaces/{ws}/feedback/bulk`: one change to many items, all or
+/// nothing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBulk {
+    /// Feedback ids, 1 to 200.
+    pub ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    /// Tags added to each item (kept once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add_tags: Option<Vec<String>>,
+    /// Tags taken off each item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_tags: Option<Vec<String>>,
+}

@@ -96,12 +96,22 @@ enum Target {
     FreshFeature,
     /// A feedback item of `KEEL` created for this case.
     FreshFeedback,
+    /// The same, named in the body rather than the path (bulk changes;
+    /// another workspace's ids there are "not found" like any unknown id,
+    /// see tests/feedback_api.rs).
+    FeedbackInBody,
     /// A feedback item and a feature created for this case, as
     /// `feedback|feature` (the path takes the first, the body the second).
     FreshFeedbackPair,
     /// A feedback item linked to a feature for this case, as
     /// `feedback|link`.
     FreshLink,
+    /// A company of `acme` created for this case.
+    FreshCompany,
+    /// A customer of `acme` created for this case (it may be deleted).
+    FreshCustomer,
+    /// A persona of `acme` created for this case.
+    FreshPersona,
 }
 
 /// One row of the table.
@@ -522,7 +532,13 @@ fn routes() -> Vec<Route> {
             |c| Some(json!({"product": "KEEL", "title": format!("Feature {}", c.n)})),
             MEMBER,
         ),
-        row("GET", "/api/v1/workspaces/{ws}/features", Nothing, none, VIEWER),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/features",
+            Nothing,
+            none,
+            VIEWER,
+        ),
         row(
             "GET",
             "/api/v1/workspaces/{ws}/features/{id}",
@@ -548,7 +564,11 @@ fn routes() -> Vec<Route> {
             "POST",
             "/api/v1/workspaces/{ws}/feedback",
             Nothing,
-            |c| Some(json!({"product": "KEEL", "text": format!("Feedback {}", c.n), "source": "email"})),
+            |c| {
+                Some(
+                    json!({"product": "KEEL", "text": format!("Feedback {}", c.n), "source": "email"}),
+                )
+            },
             GUEST,
         ),
         row(
@@ -574,6 +594,14 @@ fn routes() -> Vec<Route> {
         ),
         row(
             "POST",
+            "/api/v1/workspaces/{ws}/feedback/bulk",
+            FeedbackInBody,
+            |c| Some(json!({"ids": [c.target], "status": "triaged"})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "POST",
             "/api/v1/workspaces/{ws}/feedback/{id}/links",
             FreshFeedbackPair,
             |c| Some(json!({"feature": c.target.split('|').nth(1), "importance": "important"})),
@@ -584,6 +612,110 @@ fn routes() -> Vec<Route> {
             "/api/v1/workspaces/{ws}/feedback/{id}/links/{link}",
             FreshLink,
             none,
+            MEMBER,
+        ),
+        // Companies, customers and personas: personal data, which guests
+        // never read; task writers keep it.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/companies",
+            Nothing,
+            |c| Some(json!({"name": format!("Company {}", c.n), "arr": 100})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/companies",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/companies/{id}",
+            FreshCompany,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/companies/{id}",
+            FreshCompany,
+            |c| Some(json!({"plan": format!("Plan {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/customers",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"name": format!("Person {}", c.n), "email": format!("person{}@customers.test", c.n)}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/customers",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/customers/{id}",
+            FreshCustomer,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/customers/{id}",
+            FreshCustomer,
+            |c| Some(json!({"segment": format!("Segment {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/customers/{id}",
+            FreshCustomer,
+            none,
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/customers/{id}/export",
+            FreshCustomer,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/personas",
+            Nothing,
+            |c| Some(json!({"name": format!("Persona {}", c.n), "goals": "Ship"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/personas",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/personas/{id}",
+            FreshPersona,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/personas/{id}",
+            FreshPersona,
+            |c| Some(json!({"pains": format!("Pain {}", c.n)})),
             MEMBER,
         ),
         // Notifications: everyone reads and marks their own.
@@ -877,7 +1009,7 @@ async fn resolve(
             r.body["id"].as_str().unwrap().to_string()
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
-        Target::FreshFeedback => fresh_feedback(app, owner, n).await,
+        Target::FreshFeedback | Target::FeedbackInBody => fresh_feedback(app, owner, n).await,
         Target::FreshFeedbackPair => format!(
             "{}|{}",
             fresh_feedback(app, owner, n).await,
@@ -895,6 +1027,48 @@ async fn resolve(
                 .await
                 .expect(201);
             format!("{feedback}|{}", r.body["id"].as_str().unwrap())
+        }
+        Target::FreshCompany => {
+            fresh_item(
+                app,
+                owner,
+                "companies",
+                json!({"name": format!("Case company {n}")}),
+            )
+            .await
+        }
+        Target::FreshCustomer => {
+            let company = fresh_item(
+                app,
+                owner,
+                "companies",
+                json!({"name": format!("Case employer {n}")}),
+            )
+            .await;
+            let persona = fresh_item(
+                app,
+                owner,
+                "personas",
+                json!({"name": format!("Case type {n}")}),
+            )
+            .await;
+            fresh_item(
+                app,
+                owner,
+                "customers",
+                json!({"name": format!("Case {n}"), "email": format!("case{n}@customers.test"),
+                       "company": company, "persona": persona}),
+            )
+            .await
+        }
+        Target::FreshPersona => {
+            fresh_item(
+                app,
+                owner,
+                "personas",
+                json!({"name": format!("Case persona {n}")}),
+            )
+            .await
         }
         Target::OwnView => {
             let path = format!("/api/v1/workspaces/{WS}/views");
@@ -917,6 +1091,15 @@ async fn fresh_feature(app: &TestApp, owner: &str, n: usize) -> String {
             owner,
             json!({"product": "KEEL", "title": format!("Case {n}")}),
         )
+        .await
+        .expect(201);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+/// The id of a company, customer or persona made by the owner.
+async fn fresh_item(app: &TestApp, owner: &str, kind: &str, body: Value) -> String {
+    let r = app
+        .post(&format!("/api/v1/workspaces/{WS}/{kind}"), owner, body)
         .await
         .expect(201);
     r.body["id"].as_str().unwrap().to_string()
@@ -976,6 +1159,9 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/teams?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks?limit=500"),
         format!("/api/v1/workspaces/{WS}/cycles?limit=500"),
+        format!("/api/v1/workspaces/{WS}/companies?limit=500"),
+        format!("/api/v1/workspaces/{WS}/customers?limit=500"),
+        format!("/api/v1/workspaces/{WS}/personas?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
     ];
@@ -985,6 +1171,9 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/products?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/teams?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/tasks?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/companies?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/customers?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/personas?limit=500"),
     ];
     let reads = owner_reads
         .iter()
@@ -1166,7 +1355,10 @@ impl Runner<'_> {
                 for user in [&fx.outsider, &fx.former, &fx.instance_admin] {
                     self.case(route, Caller::User(user), false, 404).await;
                 }
-                if !matches!(route.target, Target::Nothing | Target::FreshAccount) {
+                if !matches!(
+                    route.target,
+                    Target::Nothing | Target::FreshAccount | Target::FeedbackInBody
+                ) {
                     self.case(route, Caller::User(&fx.outsider), true, 404)
                         .await;
                 }
@@ -1314,7 +1506,19 @@ async fn account_routes_by_caller() {
 
 #[tokio::test]
 async fn workspace_and_product_routes_by_role() {
-    run_rows(|r| workspace_scoped(r) && !r.path.contains("/tasks")).await;
+    run_rows(|r| workspace_scoped(r) && !r.path.contains("/tasks") && !customer_data(r)).await;
+}
+
+/// Companies, customers and personas (their own test: many rows).
+fn customer_data(r: &Route) -> bool {
+    ["/companies", "/customers", "/personas"]
+        .iter()
+        .any(|p| r.path.contains(p))
+}
+
+#[tokio::test]
+async fn customer_routes_by_role() {
+    run_rows(|r| workspace_scoped(r) && customer_data(r)).await;
 }
 
 #[tokio::test]
@@ -1330,7 +1534,10 @@ fn the_table_is_consistent() {
             .path
             .trim_start_matches("/api/v1/workspaces/{ws}")
             .contains('{');
-        let names_item = !matches!(r.target, Target::Nothing | Target::FreshAccount);
+        let names_item = !matches!(
+            r.target,
+            Target::Nothing | Target::FreshAccount | Target::FeedbackInBody
+        );
         assert_eq!(
             has_item, names_item,
             "{} {}: target {:?}",

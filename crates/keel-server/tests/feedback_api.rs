@@ -114,7 +114,12 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
         let list = |q: &'static str| {
             let app = &app;
             let admin = admin.clone();
-            async move { app.get(&format!("{WS}/feedback{q}"), &admin).await.expect(200).body }
+            async move {
+                app.get(&format!("{WS}/feedback{q}"), &admin)
+                    .await
+                    .expect(200)
+                    .body
+            }
         };
         assert_eq!(ids(&list("").await), [c_id, b_id, a_id], "newest first");
         assert_eq!(ids(&list("?tag=export").await), [a_id]);
@@ -122,9 +127,16 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
         assert_eq!(ids(&list("?sentiment=positive").await), [b_id]);
         assert_eq!(ids(&list("?customer=cy%40globex.test").await), [b_id]);
         assert_eq!(ids(&list("?segment=enterprise").await), [a_id]);
-        assert_eq!(ids(&list("?since=2026-02-15&until=2026-03-31").await), [b_id]);
+        assert_eq!(
+            ids(&list("?since=2026-02-15&until=2026-03-31").await),
+            [b_id]
+        );
         assert_eq!(ids(&list("?q=CALENDAR").await), [c_id], "case-insensitive");
-        assert_eq!(ids(&list("?q=100%25").await), Vec::<String>::new(), "% is literal");
+        assert_eq!(
+            ids(&list("?q=100%25").await),
+            Vec::<String>::new(),
+            "% is literal"
+        );
         let page = list("?limit=2").await;
         assert_eq!(ids(&page), [c_id, b_id]);
         let next = page["next_cursor"].as_str().unwrap().to_string();
@@ -146,7 +158,10 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
             ("?limit=0", "limit"),
             ("?cursor=abc", "cursor"),
         ] {
-            let r = app.get(&format!("{WS}/feedback{q}"), &admin).await.expect(422);
+            let r = app
+                .get(&format!("{WS}/feedback{q}"), &admin)
+                .await
+                .expect(422);
             assert_eq!(r.error_fields(), [field], "{q}");
         }
 
@@ -164,19 +179,39 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
         fields.sort();
         assert_eq!(
             fields,
-            ["customer", "product", "received_on", "sentiment", "source", "tags", "text"]
+            [
+                "customer",
+                "product",
+                "received_on",
+                "sentiment",
+                "source",
+                "tags",
+                "text"
+            ]
         );
         assert_eq!(ids(&list("").await).len(), 3, "nothing written");
 
         // Triage with If-Match.
         let path = format!("{WS}/feedback/{a_id}");
         let r = app
-            .call_with("PATCH", &path, Some(&admin), Some(json!({"status": "triaged"})), &[("if-match", "\"7\"")])
+            .call_with(
+                "PATCH",
+                &path,
+                Some(&admin),
+                Some(json!({"status": "triaged"})),
+                &[("if-match", "\"7\"")],
+            )
             .await
             .expect(412);
         assert_eq!(r.status, 412);
         let t = app
-            .call_with("PATCH", &path, Some(&admin), Some(json!({"status": "triaged", "tags": ["export"], "customer": null})), &[("if-match", "\"1\"")])
+            .call_with(
+                "PATCH",
+                &path,
+                Some(&admin),
+                Some(json!({"status": "triaged", "tags": ["export"], "customer": null})),
+                &[("if-match", "\"1\"")],
+            )
             .await
             .expect(200)
             .body;
@@ -184,12 +219,20 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
         assert_eq!(t["tags"], json!(["export"]));
         assert_eq!(t["customer"], Value::Null);
         assert_eq!(t["version"], 2);
-        assert_eq!(ids(&list("?tag=bug").await), Vec::<String>::new(), "tag rows follow");
+        assert_eq!(
+            ids(&list("?tag=bug").await),
+            Vec::<String>::new(),
+            "tag rows follow"
+        );
         assert_eq!(ids(&list("?status=triaged").await), [a_id]);
 
         // Duplicates: not of itself, not in a cycle, not of a stranger.
         let dup = app
-            .patch(&format!("{WS}/feedback/{c_id}"), &admin, json!({"duplicate_of": b_id}))
+            .patch(
+                &format!("{WS}/feedback/{c_id}"),
+                &admin,
+                json!({"duplicate_of": b_id}),
+            )
             .await
             .expect(200)
             .body;
@@ -197,7 +240,10 @@ async fn feedback_is_taken_in_filtered_and_triaged() {
         for (target, body) in [
             (b_id, json!({"duplicate_of": c_id})),
             (b_id, json!({"duplicate_of": b_id})),
-            (b_id, json!({"duplicate_of": "0190f2b4-0000-7000-8000-000000000000"})),
+            (
+                b_id,
+                json!({"duplicate_of": "0190f2b4-0000-7000-8000-000000000000"}),
+            ),
         ] {
             let r = app
                 .patch(&format!("{WS}/feedback/{target}"), &admin, body)
@@ -233,7 +279,11 @@ async fn evidence_adds_up_to_demand_and_the_people_to_tell() {
         );
         let fid = feature["id"].as_str().unwrap().to_string();
         let other = app
-            .post(&format!("{WS}/features"), &admin, json!({"product": "KEEL", "title": "Dark mode"}))
+            .post(
+                &format!("{WS}/features"),
+                &admin,
+                json!({"product": "KEEL", "title": "Dark mode"}),
+            )
             .await
             .expect(201)
             .body["id"]
@@ -243,10 +293,22 @@ async fn evidence_adds_up_to_demand_and_the_people_to_tell() {
 
         // Ana and Bo (both Acme, ARR 1000), Cy (Globex, 250.5), and Ana again.
         let said = [
-            ("ana@acme.test", "I need a calendar to see due dates at a glance", "critical"),
-            ("bo@acme.test", "A monthly view of deadlines would help our team", "important"),
+            (
+                "ana@acme.test",
+                "I need a calendar to see due dates at a glance",
+                "critical",
+            ),
+            (
+                "bo@acme.test",
+                "A monthly view of deadlines would help our team",
+                "important",
+            ),
             ("cy@globex.test", "calendar please", "nice_to_have"),
-            ("ana@acme.test", "Still waiting for that calendar!", "important"),
+            (
+                "ana@acme.test",
+                "Still waiting for that calendar!",
+                "important",
+            ),
         ];
         let mut feedback_ids = Vec::new();
         for (who, text, importance) in said {
@@ -261,7 +323,10 @@ async fn evidence_adds_up_to_demand_and_the_people_to_tell() {
                 .await
                 .expect(201)
                 .body;
-            assert_eq!(link["excerpt"], text, "the whole text when no passage is given");
+            assert_eq!(
+                link["excerpt"], text,
+                "the whole text when no passage is given"
+            );
             feedback_ids.push(id);
         }
         // A passage must be part of the text; one link per feature.
@@ -306,13 +371,21 @@ async fn evidence_adds_up_to_demand_and_the_people_to_tell() {
         assert_eq!(fields, ["feature", "importance"]);
 
         // Linking moved new feedback to `linked` and shows on the item.
-        let f0 = app.get(&format!("{WS}/feedback/{first}"), &admin).await.expect(200).body;
+        let f0 = app
+            .get(&format!("{WS}/feedback/{first}"), &admin)
+            .await
+            .expect(200)
+            .body;
         assert_eq!(f0["status"], "linked");
         assert_eq!(f0["links"].as_array().unwrap().len(), 2);
 
         // demand (API.md): 4 feedback, 3 customers, 2 companies, ARR 1000 +
         // 250.5 (Acme once), score 3 + 2 + 1 + 2.
-        let got = app.get(&format!("{WS}/features/{fid}"), &admin).await.expect(200).body;
+        let got = app
+            .get(&format!("{WS}/features/{fid}"), &admin)
+            .await
+            .expect(200)
+            .body;
         assert_eq!(
             got["demand"],
             json!({"feedback_count": 4, "customer_count": 3, "company_count": 2, "arr": 1250.5, "score": 8})
@@ -348,28 +421,51 @@ async fn evidence_adds_up_to_demand_and_the_people_to_tell() {
         app.delete(&format!("{WS}/feedback/{first}/links/{link_id}"), &admin)
             .await
             .expect(404);
-        let got = app.get(&format!("{WS}/features/{fid}"), &admin).await.expect(200).body;
+        let got = app
+            .get(&format!("{WS}/features/{fid}"), &admin)
+            .await
+            .expect(200)
+            .body;
         assert_eq!(got["demand"]["score"], 5);
-        assert_eq!(got["demand"]["customer_count"], 3, "Ana still asked once more");
+        assert_eq!(
+            got["demand"]["customer_count"], 3,
+            "Ana still asked once more"
+        );
 
         // Feature validation and If-Match.
         let r = app
-            .post(&format!("{WS}/features"), &admin, json!({"product": "NOPE", "title": "", "status": "done", "type": "x"}))
+            .post(
+                &format!("{WS}/features"),
+                &admin,
+                json!({"product": "NOPE", "title": "", "status": "done", "type": "x"}),
+            )
             .await
             .expect(422);
         let mut fields = r.error_fields();
         fields.sort();
         assert_eq!(fields, ["product", "status", "title", "type"]);
         let p = app
-            .call_with("PATCH", &format!("{WS}/features/{fid}"), Some(&admin), Some(json!({"status": "planned"})), &[("if-match", "\"1\"")])
+            .call_with(
+                "PATCH",
+                &format!("{WS}/features/{fid}"),
+                Some(&admin),
+                Some(json!({"status": "planned"})),
+                &[("if-match", "\"1\"")],
+            )
             .await
             .expect(200)
             .body;
         assert_eq!(p["status"], "planned");
         assert_eq!(p["demand"]["score"], 5);
-        app.call_with("PATCH", &format!("{WS}/features/{fid}"), Some(&admin), Some(json!({"status": "shipped"})), &[("if-match", "\"1\"")])
-            .await
-            .expect(412);
+        app.call_with(
+            "PATCH",
+            &format!("{WS}/features/{fid}"),
+            Some(&admin),
+            Some(json!({"status": "shipped"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await
+        .expect(412);
         app.finish().await;
     }
 }
@@ -383,12 +479,24 @@ async fn guests_submit_but_never_read_customers_feedback() {
         seed_customers(&app, &admin).await;
         let guest = app.user(&admin, "gus@example.com").await;
         let viewer = app.user(&admin, "vera@example.com").await;
-        app.add_member(&admin, "acme", "gus@example.com", "guest").await;
-        app.add_member(&admin, "acme", "vera@example.com", "viewer").await;
-        let theirs = add(&app, &admin, json!({"text": "Secret customer pain", "customer": "ana@acme.test"})).await;
+        app.add_member(&admin, "acme", "gus@example.com", "guest")
+            .await;
+        app.add_member(&admin, "acme", "vera@example.com", "viewer")
+            .await;
+        let theirs = add(
+            &app,
+            &admin,
+            json!({"text": "Secret customer pain", "customer": "ana@acme.test"}),
+        )
+        .await;
         let id = theirs["id"].as_str().unwrap();
 
-        let mine = add(&app, &guest, json!({"text": "I would like a dark theme", "source": "portal"})).await;
+        let mine = add(
+            &app,
+            &guest,
+            json!({"text": "I would like a dark theme", "source": "portal"}),
+        )
+        .await;
         assert_eq!(mine["status"], "new");
         let r = app
             .post(
@@ -400,27 +508,108 @@ async fn guests_submit_but_never_read_customers_feedback() {
             .expect(422);
         assert_eq!(r.error_fields(), ["customer"]);
         app.get(&format!("{WS}/feedback"), &guest).await.expect(403);
-        app.get(&format!("{WS}/feedback/{id}"), &guest).await.expect(403);
-        app.patch(&format!("{WS}/feedback/{id}"), &guest, json!({"status": "archived"}))
+        app.get(&format!("{WS}/feedback/{id}"), &guest)
             .await
             .expect(403);
+        app.patch(
+            &format!("{WS}/feedback/{id}"),
+            &guest,
+            json!({"status": "archived"}),
+        )
+        .await
+        .expect(403);
 
         // Viewers read but neither submit nor triage.
-        app.get(&format!("{WS}/feedback/{id}"), &viewer).await.expect(200);
-        app.post(&format!("{WS}/feedback"), &viewer, json!({"product": "KEEL", "text": "x", "source": "email"}))
+        app.get(&format!("{WS}/feedback/{id}"), &viewer)
             .await
-            .expect(403);
-        app.patch(&format!("{WS}/feedback/{id}"), &viewer, json!({"status": "archived"}))
-            .await
-            .expect(403);
+            .expect(200);
+        app.post(
+            &format!("{WS}/feedback"),
+            &viewer,
+            json!({"product": "KEEL", "text": "x", "source": "email"}),
+        )
+        .await
+        .expect(403);
+        app.patch(
+            &format!("{WS}/feedback/{id}"),
+            &viewer,
+            json!({"status": "archived"}),
+        )
+        .await
+        .expect(403);
 
         // Another workspace's owner sees nothing of it.
         let stranger = app.user(&admin, "sam@example.com").await;
         app.workspace(&stranger, "other").await;
-        app.get(&format!("/api/v1/workspaces/other/feedback/{id}"), &stranger)
+        app.get(
+            &format!("/api/v1/workspaces/other/feedback/{id}"),
+            &stranger,
+        )
+        .await
+        .expect(404);
+        app.get(&format!("{WS}/feedback/{id}"), &stranger)
             .await
             .expect(404);
-        app.get(&format!("{WS}/feedback/{id}"), &stranger).await.expect(404);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bulk_triage_is_all_or_nothing() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            let f = add(&app, &admin, json!({"text": format!("Item {n}"), "tags": ["old"]})).await;
+            ids.push(f["id"].as_str().unwrap().to_string());
+        }
+        let done = app
+            .post(
+                &format!("{WS}/feedback/bulk"),
+                &admin,
+                json!({"ids": ids, "status": "archived", "add_tags": ["q3", "q3"], "remove_tags": ["old"]}),
+            )
+            .await
+            .expect(200)
+            .body;
+        for item in done["items"].as_array().unwrap() {
+            assert_eq!(item["status"], "archived");
+            assert_eq!(item["tags"], json!(["q3"]));
+            assert_eq!(item["version"], 2);
+        }
+        let page = app.get(&format!("{WS}/feedback?tag=q3"), &admin).await.expect(200).body;
+        assert_eq!(page["items"].as_array().unwrap().len(), 3);
+
+        // One unknown id: nothing changes.
+        let mut with_bad = ids.clone();
+        with_bad.push("0190f2b4-0000-7000-8000-000000000000".into());
+        let r = app
+            .post(&format!("{WS}/feedback/bulk"), &admin, json!({"ids": with_bad, "status": "new"}))
+            .await
+            .expect(422);
+        assert_eq!(r.error_fields(), ["ids"]);
+        let page = app.get(&format!("{WS}/feedback?status=archived"), &admin).await.expect(200).body;
+        assert_eq!(page["items"].as_array().unwrap().len(), 3, "nothing reopened");
+        // Another workspace's owner naming acme's ids: unknown there.
+        let stranger = app.user(&admin, "sam@example.com").await;
+        app.workspace(&stranger, "other").await;
+        let r = app
+            .post("/api/v1/workspaces/other/feedback/bulk", &stranger, json!({"ids": [ids[0]], "status": "new"}))
+            .await
+            .expect(422);
+        assert_eq!(r.error_fields(), ["ids"]);
+        let still = app.get(&format!("{WS}/feedback/{}", ids[0]), &admin).await.expect(200).body;
+        assert_eq!(still["status"], "archived");
+        for (body, field) in [
+            (json!({"ids": [], "status": "new"}), "ids"),
+            (json!({"ids": [ids[0]]}), "status"),
+            (json!({"ids": [ids[0]], "status": "closed"}), "status"),
+        ] {
+            let r = app.post(&format!("{WS}/feedback/bulk"), &admin, body).await.expect(422);
+            assert_eq!(r.error_fields(), [field]);
+        }
         app.finish().await;
     }
 }

@@ -57,11 +57,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cycles::list_cycle_tasks, cycles::add_cycle_tasks))
         .routes(routes!(cycles::remove_cycle_task))
         .routes(routes!(cycles::get_burnup))
+        .routes(routes!(
+            customers::create_company,
+            customers::list_companies
+        ))
+        .routes(routes!(customers::get_company, customers::update_company))
+        .routes(routes!(
+            customers::create_customer,
+            customers::list_customers
+        ))
+        .routes(routes!(
+            customers::get_customer,
+            customers::update_customer,
+            customers::delete_customer
+        ))
+        .routes(routes!(customers::export_customer))
+        .routes(routes!(customers::create_persona, customers::list_personas))
+        .routes(routes!(customers::get_persona, customers::update_persona))
         .routes(routes!(features::create_feature, features::list_features))
         .routes(routes!(features::get_feature, features::update_feature))
         .routes(routes!(features::get_feature_evidence))
         .routes(routes!(feedback::create_feedback, feedback::list_feedback))
         .routes(routes!(feedback::get_feedback, feedback::update_feedback))
+        .routes(routes!(feedback::bulk_update_feedback))
         .routes(routes!(feedback::create_link))
         .routes(routes!(feedback::delete_link))
         .routes(routes!(events::events))

@@ -29,6 +29,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("settings.js"),
     asset!("myday.js"),
     asset!("cycles.js"),
+    asset!("inbox.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

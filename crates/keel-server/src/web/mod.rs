@@ -13,6 +13,7 @@ mod cycles;
 mod detail;
 mod error;
 mod home;
+mod inbox;
 mod list;
 pub(crate) mod list_query;
 pub mod markdown;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/products/new", post(home::new_product_submit))
         .route("/w/{ws}/p/{product}", get(board::board_page))
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
+        .route("/w/{ws}/p/{product}/feedback", get(inbox::inbox_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",

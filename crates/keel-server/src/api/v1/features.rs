@@ -103,11 +103,15 @@ fn fields(
     ));
     let problem = errors.check(body(
         "problem",
-        problem.or(current.map(|c| c.problem.as_str())).unwrap_or(""),
+        problem
+            .or(current.map(|c| c.problem.as_str()))
+            .unwrap_or(""),
     ));
     let status = errors.check(FeatureStatus::parse(
         "status",
-        status.or(current.map(|c| c.status.as_str())).unwrap_or("idea"),
+        status
+            .or(current.map(|c| c.status.as_str()))
+            .unwrap_or("idea"),
     ));
     let feature_type = errors.check(FeatureType::parse(
         "type",
@@ -168,8 +172,13 @@ pub async fn create_feature(
         store::create(&mut tx, &new_id(), &ws, &product.id, &fields, &now).await?;
     tx.commit().await?;
     let body = feature(&created, Demand::default());
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
-    Ok(reply::created(&body, &location(&ctx, &created.id), created.version))
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
+    Ok(reply::created(
+        &body,
+        &location(&ctx, &created.id),
+        created.version,
+    ))
 }
 
 /// `?product=&status=&sort=` on the feature list.
@@ -226,7 +235,10 @@ pub async fn list_features(
         .collect();
     let sort = q.sort.as_deref().unwrap_or("newest");
     if !matches!(sort, "demand" | "newest" | "title") {
-        errors.push(FieldError::new("sort", "must be one of demand, newest, title"));
+        errors.push(FieldError::new(
+            "sort",
+            "must be one of demand, newest, title",
+        ));
     }
     errors.into_result()?;
     let rows = store::list(app.store.db(), ws, product_id.as_deref(), &statuses).await?;
@@ -304,9 +316,12 @@ pub async fn update_feature(
     let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
     let rows = store::evidence(tx.db(), &ws, Some(&updated.id)).await?;
     tx.commit().await?;
-    let d = demand_by_feature(&rows).remove(&updated.id).unwrap_or_default();
+    let d = demand_by_feature(&rows)
+        .remove(&updated.id)
+        .unwrap_or_default();
     let body = feature(&updated, d);
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::ok_versioned(&body, updated.version))
 }
 

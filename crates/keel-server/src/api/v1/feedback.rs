@@ -12,7 +12,7 @@ use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{
-    Feedback, FeedbackCustomer, FeedbackLink, FeedbackPatch, NewFeedback, NewFeedbackLink, Page,
+    Feedback, FeedbackBulk, FeedbackCustomer, FeedbackLink, FeedbackPatch, NewFeedback, NewFeedbackLink, Page,
     Problem,
 };
 use keel_domain::ids::new_id;
@@ -190,7 +190,9 @@ pub async fn create_feedback(
         None => text.as_deref().map(sentiment::suggest),
     };
     let received_on = match input.received_on.as_deref() {
-        Some(d) => errors.check(Date::parse("received_on", d)).map(|d| d.as_string()),
+        Some(d) => errors
+            .check(Date::parse("received_on", d))
+            .map(|d| d.as_string()),
         None => Some(Timestamp::now().date().as_string()),
     };
     errors.into_result()?;
@@ -224,8 +226,13 @@ pub async fn create_feedback(
     tx.commit().await?;
     app.insight.feedback_changed();
     let body = feedback(&created, &[]);
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
-    Ok(reply::created(&body, &location(&ctx, &created.id), created.version))
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
+    Ok(reply::created(
+        &body,
+        &location(&ctx, &created.id),
+        created.version,
+    ))
 }
 
 /// Inbox filters. `status`, `source` and `sentiment` accept a
@@ -323,7 +330,10 @@ pub async fn list_feedback(
         statuses,
         sources,
         sentiments,
-        tag: q.tag.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+        tag: q
+            .tag
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
         customer_id,
         segment: q.segment.filter(|s| !s.trim().is_empty()),
         since,
@@ -387,7 +397,8 @@ pub async fn update_feedback(
         app.insight.feedback_changed();
     }
     let body = feedback(&updated, &links);
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::ok_versioned(&body, updated.version))
 }
 
@@ -421,7 +432,9 @@ pub(crate) async fn patched(
         None => current.tag_list(),
     };
     let received_on = match patch.received_on.as_deref() {
-        Some(d) => errors.check(Date::parse("received_on", d)).map(|d| d.as_string()),
+        Some(d) => errors
+            .check(Date::parse("received_on", d))
+            .map(|d| d.as_string()),
         None => Some(current.received_on.clone()),
     };
     let customer_id = match patch.customer {
@@ -539,7 +552,8 @@ pub async fn create_link(
     let links = store::links_of(tx.db(), &ws, std::slice::from_ref(&updated.id)).await?;
     tx.commit().await?;
     let body = feedback(&updated, &links);
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
     let loc = format!("{}/links/{}", location(&ctx, &current.id), created.id);
     Ok(reply::created(&link(&created), &loc, updated.version))
 }
@@ -569,6 +583,87 @@ pub async fn delete_link(
     let links = store::links_of(tx.db(), &ws, std::slice::from_ref(&updated.id)).await?;
     tx.commit().await?;
     let body = feedback(&updated, &links);
-    app.live.publish(&ws, &event, serde_json::to_value(&body).ok());
+    app.live
+        .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::no_content())
+}
+
+/// Most items one bulk change may touch.
+const MAX_BULK: usize = 200;
+
+/// One change (status, sentiment, tags added or removed) to many feedback
+/// items in one transaction: every item changes, or none does.
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/feedback/bulk", tag = "feedback", request_body = FeedbackBulk,
+    params(("ws" = String, Path, description = "Workspace slug")),
+    responses((status = 200, body = Page<Feedback>), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn bulk_update_feedback(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Json(input): Json<FeedbackBulk>,
+) -> ApiResult<axum::Json<Page<Feedback>>> {
+    ctx.require(Permission::Write)?;
+    let ws = ctx.workspace.id.clone();
+    let mut errors = ValidationErrors::new();
+    if input.ids.is_empty() || input.ids.len() > MAX_BULK {
+        errors.push(FieldError::new(
+            "ids",
+            format!("name from 1 to {MAX_BULK} feedback items"),
+        ));
+    }
+    let add = tags(&mut errors, input.add_tags.as_deref().unwrap_or(&[]));
+    let remove: Vec<String> = input
+        .remove_tags
+        .unwrap_or_default()
+        .iter()
+        .map(|t| t.trim().to_string())
+        .collect();
+    if input.status.is_none() && input.sentiment.is_none() && add.is_empty() && remove.is_empty() {
+        errors.push(FieldError::new(
+            "status",
+            "say what to change: status, sentiment, add_tags or remove_tags",
+        ));
+    }
+    errors.into_result()?;
+    let mut tx = app.store.begin().await?;
+    let now = Timestamp::now().to_rfc3339();
+    let mut done = Vec::new();
+    for id in &input.ids {
+        let Some(current) = store::get(tx.db(), &ws, id.trim()).await? else {
+            return Err(ApiError::field(
+                "ids",
+                format!("no feedback {id} in the workspace"),
+            ));
+        };
+        let mut tags_now = current.tag_list();
+        tags_now.retain(|t| !remove.contains(t));
+        for t in &add {
+            if !tags_now.contains(t) {
+                tags_now.push(t.clone());
+            }
+        }
+        let patch = FeedbackPatch {
+            status: input.status.clone(),
+            sentiment: input.sentiment.clone(),
+            tags: Some(tags_now),
+            ..Default::default()
+        };
+        let (fields, _) = patched(&mut tx.db(), &ws, &current, patch).await?;
+        done.push(store::update(&mut tx, &current, &fields, &now).await?);
+    }
+    let ids: Vec<String> = done.iter().map(|(f, _)| f.id.clone()).collect();
+    let links = store::links_of(tx.db(), &ws, &ids).await?;
+    tx.commit().await?;
+    let mut items = Vec::new();
+    for (f, event) in &done {
+        let body = feedback(f, &links);
+        app.live
+            .publish(&ws, event, serde_json::to_value(&body).ok());
+        items.push(body);
+    }
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
