@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "my-day", description = "Your plan for the day: tasks picked, checked off, offered again"),
         (name = "cycles", description = "Cycles (sprints): scope, progress and burn-up"),
         (name = "views", description = "Your saved list views"),
+        (name = "customers", description = "Companies, customers and personas: who feedback comes from"),
     )
 )]
 pub struct ApiDoc;
