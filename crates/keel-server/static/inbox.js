@@ -20,7 +20,7 @@ let pending = false;
  *  selected row (or the control named by `focus`). */
 function refresh(focus = null) {
   if (refreshing) { pending = true; return refreshing; }
-  const keepRow = document.activeElement?.closest?.('[data-row]') ? selectedId() : null;
+  const keepRow = document.activeElement?.closest?.('[data-row]')?.dataset.item ?? null;
   refreshing = (async () => {
     const res = await fetch(location.href, { credentials: 'same-origin' });
     if (!res.ok) { announce('Could not reload the inbox; reload the page.'); return; }
