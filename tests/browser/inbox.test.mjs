@@ -134,3 +134,20 @@ test('the inbox reads well on a phone', async () => {
   await screenshot(phone, 'inbox-390');
   await ctx.close();
 });
+
+test('features are ranked by demand and show their evidence', async () => {
+  await page.goto(`${BASE}/w/acme/p/KEEL/features`);
+  const first = page.locator('.features-table tbody tr').first();
+  assert.match(await first.textContent(), /Calendar view/);
+  assert.match(await first.textContent(), /120k/);
+  await first.getByRole('link', { name: 'Calendar view' }).click();
+  await page.waitForURL(/\/features\//);
+  assert.match(await page.locator('.quotes').textContent(), /need a calendar view/);
+  assert.match(await page.locator('.quotes').textContent(), /Hank Scorpio, Globex/);
+  assert.match(await page.locator('.notify').textContent(), /hank@globex.test/);
+  await page.locator('#ft-status').selectOption('planned');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await eventually(async () => (await apiCall(token, 'GET', `${WS}/features/${feature.id}`)).status === 'planned');
+  await screenshot(page, 'feature-evidence');
+  assert.deepEqual(errors(page), []);
+});

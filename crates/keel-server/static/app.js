@@ -26,3 +26,4 @@ if (document.querySelector('[data-settings]')) import('./settings.js');
 if (document.querySelector('[data-my-day]')) import('./myday.js');
 if (document.querySelector('[data-cycle]')) import('./cycles.js');
 if (document.querySelector('[data-inbox]')) import('./inbox.js');
+if (document.querySelector('[data-features], [data-feature]')) import('./features.js');

@@ -30,6 +30,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("myday.js"),
     asset!("cycles.js"),
     asset!("inbox.js"),
+    asset!("features.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

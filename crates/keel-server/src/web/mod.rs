@@ -12,6 +12,7 @@ mod chrome;
 mod cycles;
 mod detail;
 mod error;
+mod features;
 mod home;
 mod inbox;
 mod list;
@@ -50,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}", get(board::board_page))
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/w/{ws}/p/{product}/feedback", get(inbox::inbox_page))
+        .route("/w/{ws}/p/{product}/features", get(features::features_page))
+        .route("/w/{ws}/features/{id}", get(features::feature_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",

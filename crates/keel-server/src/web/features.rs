@@ -1,0 +1,159 @@
+//! Features on the web: a product's features ranked by customer demand,
+//! and one feature's page with the evidence behind it — the quotes, who
+//! said them, what their companies are worth — and who to tell when it
+//! ships. `features.js` creates and edits through the JSON API.
+
+use super::chrome::Chrome;
+use super::error::{PageError, not_found, page};
+use super::inbox::human;
+use super::session::WebUser;
+use crate::AppState;
+use crate::api::v1::features::{customer_of, demand_by_feature, feature};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use keel_api_types::{Feature, FeedbackCustomer};
+use keel_domain::Permission;
+use keel_domain::insight::{FeatureStatus, FeatureType};
+use keel_store::repo;
+
+/// Formats an ARR figure for people: 1,250,000 → "1.25M", 980 → "980".
+pub fn money(v: f64) -> String {
+    let (n, unit) = if v >= 1e6 {
+        (v / 1e6, "M")
+    } else if v >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    let s = format!("{n:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}{unit}")
+}
+
+#[derive(Template)]
+#[template(path = "features.html")]
+struct FeaturesPage {
+    chrome: Chrome,
+    product_name: String,
+    features: Vec<Feature>,
+}
+
+pub async fn features_page(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path((ws, product_key)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (mut chrome, access) =
+        Chrome::for_workspace(&app, &user, &ws, "Features", "features").await?;
+    let ws_id = access.workspace.id.as_str();
+    let product = repo::products::get(app.store.db(), ws_id, &product_key)
+        .await?
+        .ok_or_else(|| not_found("product"))?;
+    chrome.product = product.key.clone();
+    chrome.title = format!("{} features", product.name);
+    let rows = repo::features::list(app.store.db(), ws_id, Some(&product.id), &[]).await?;
+    let mut demands =
+        demand_by_feature(&repo::features::evidence(app.store.db(), ws_id, None).await?);
+    let mut features: Vec<Feature> = rows
+        .iter()
+        .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
+        .collect();
+    // Most wanted first: demand score, then the revenue behind it.
+    features.sort_by(|a, b| {
+        b.demand
+            .score
+            .cmp(&a.demand.score)
+            .then(b.demand.arr.total_cmp(&a.demand.arr))
+            .then(b.id.cmp(&a.id))
+    });
+    page(&FeaturesPage {
+        chrome,
+        product_name: product.name,
+        features,
+    })
+}
+
+/// A quote on the feature page.
+pub struct Quote {
+    pub feedback_id: String,
+    pub excerpt: String,
+    pub importance: String,
+    pub who: String,
+    pub company: String,
+    pub arr: String,
+}
+
+#[derive(Template)]
+#[template(path = "feature.html")]
+struct FeaturePage {
+    chrome: Chrome,
+    product_name: String,
+    feature: Feature,
+    can_see_customers: bool,
+    quotes: Vec<Quote>,
+    notify: Vec<FeedbackCustomer>,
+    statuses: Vec<&'static str>,
+    types: Vec<&'static str>,
+}
+
+pub async fn feature_page(
+    State(app): State<AppState>,
+    user: WebUser,
+    Path((ws, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (mut chrome, access) =
+        Chrome::for_workspace(&app, &user, &ws, "Feature", "features").await?;
+    let ws_id = access.workspace.id.as_str();
+    let stored = repo::features::get(app.store.db(), ws_id, &id)
+        .await?
+        .ok_or_else(|| not_found("feature"))?;
+    let rows = repo::features::evidence(app.store.db(), ws_id, Some(&stored.id)).await?;
+    let demand = demand_by_feature(&rows)
+        .remove(&stored.id)
+        .unwrap_or_default();
+    let product = repo::products::get(app.store.db(), ws_id, &stored.product_key).await?;
+    chrome.product = stored.product_key.clone();
+    chrome.title = stored.title.clone();
+    let can_see_customers = access.role.allows(Permission::ReadCustomers);
+    let (mut quotes, mut notify) = (Vec::new(), Vec::<FeedbackCustomer>::new());
+    if can_see_customers {
+        for r in &rows {
+            quotes.push(Quote {
+                feedback_id: r.feedback_id.clone(),
+                excerpt: r.excerpt.clone(),
+                importance: r.importance.clone(),
+                who: r.customer_name.clone().unwrap_or_else(|| "Anonymous".into()),
+                company: r.company_name.clone().unwrap_or_default(),
+                arr: r.company_arr.map(money).unwrap_or_default(),
+            });
+            if let Some(c) = customer_of(r)
+                && !notify.iter().any(|n| n.id == c.id)
+            {
+                notify.push(c);
+            }
+        }
+    }
+    page(&FeaturePage {
+        chrome,
+        product_name: product.map(|p| p.name).unwrap_or_default(),
+        feature: feature(&stored, demand),
+        can_see_customers,
+        quotes,
+        notify,
+        statuses: FeatureStatus::ALL.iter().map(FeatureStatus::as_str).collect(),
+        types: FeatureType::ALL.iter().map(FeatureType::as_str).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_reads_well() {
+        assert_eq!(super::money(0.0), "0");
+        assert_eq!(super::money(980.0), "980");
+        assert_eq!(super::money(1250.5), "1.25k");
+        assert_eq!(super::money(120_000.0), "120k");
+        assert_eq!(super::money(1_250_000.0), "1.25M");
+    }
+}
