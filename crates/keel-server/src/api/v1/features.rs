@@ -255,7 +255,7 @@ pub async fn list_features(
                 .then(b.demand.arr.total_cmp(&a.demand.arr))
                 .then(b.id.cmp(&a.id))
         }),
-        "title" => items.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
+        "title" => items.sort_by_key(|f| f.title.to_lowercase()),
         _ => {}
     }
     Ok(axum::Json(super::page_of(
