@@ -49,6 +49,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_customer_insight.sql"),
         include_str!("../migrations/postgres/0007_customer_insight.sql"),
     ),
+    (
+        9,
+        "market",
+        include_str!("../migrations/sqlite/0009_market.sql"),
+        include_str!("../migrations/postgres/0009_market.sql"),
+    ),
 ];
 
 mod checksum {
