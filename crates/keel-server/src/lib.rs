@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod import;
 pub mod insight;
 pub mod live;
 pub mod openapi;
