@@ -12,6 +12,7 @@ pub mod cycles;
 pub mod events;
 pub mod features;
 pub mod feedback;
+pub mod feedback_import;
 pub mod my_day;
 pub mod notifications;
 pub mod personas;
