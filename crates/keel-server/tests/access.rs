@@ -578,6 +578,18 @@ fn routes() -> Vec<Route> {
             none,
             READ_CUSTOMERS,
         ),
+        // The file is the body (text/csv), the rest in the query: see
+        // `send_csv`.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/feedback/import",
+            Nothing,
+            |c| {
+                Some(json!({"$csv": format!("text\nImported {}\n", c.n),
+                            "$query": "product=KEEL&source=survey"}))
+            },
+            MEMBER,
+        ),
         row(
             "GET",
             "/api/v1/workspaces/{ws}/feedback/{id}",
@@ -1286,6 +1298,12 @@ impl Runner<'_> {
 
         let r = if route.websocket {
             ws_handshake(self.addr, &path, token).await
+        } else if let Some(csv) = body.as_ref().and_then(|b| b["$csv"].as_str()) {
+            let query = body
+                .as_ref()
+                .and_then(|b| b["$query"].as_str())
+                .unwrap_or("");
+            send_csv(app, route.method, &format!("{path}?{query}"), token, csv).await
         } else {
             app.call(route.method, &path, token, body.clone()).await
         };
@@ -1365,6 +1383,25 @@ impl Runner<'_> {
             }
         }
     }
+}
+
+/// Sends a CSV body (a row whose body is `{"$csv": …, "$query": …}`).
+async fn send_csv(
+    app: &TestApp,
+    method: &str,
+    path_and_query: &str,
+    token: Option<&str>,
+    csv: &str,
+) -> Response {
+    let mut req = axum::http::Request::builder()
+        .method(method)
+        .uri(path_and_query)
+        .header("content-type", "text/csv");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    app.send(req.body(axum::body::Body::from(csv.to_string())).unwrap())
+        .await
 }
 
 /// Sends a WebSocket handshake to the real server and reads the answer's

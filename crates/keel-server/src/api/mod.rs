@@ -78,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(features::get_feature, features::update_feature))
         .routes(routes!(features::get_feature_evidence))
         .routes(routes!(feedback::create_feedback, feedback::list_feedback))
+        .routes(routes!(imports::import_feedback))
         .routes(routes!(feedback::get_feedback, feedback::update_feedback))
         .routes(routes!(feedback::bulk_update_feedback))
         .routes(routes!(feedback::create_link))

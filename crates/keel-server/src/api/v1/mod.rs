@@ -9,6 +9,7 @@ pub mod cycles;
 pub mod events;
 pub mod features;
 pub mod feedback;
+pub mod imports;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
