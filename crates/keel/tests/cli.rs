@@ -1016,3 +1016,90 @@ fn my_day_journey() {
     let out = user.run(&["my-day", "add", "KEEL-1"]).ok();
     assert_eq!(out.trim(), format!("Added KEEL-1 to {}.", today.trim()));
 }
+
+#[test]
+fn feedback_and_feature_journey() {
+    let (_server, user) = ready("feedback");
+    let feature = user
+        .run(&["feature", "add", "Calendar view", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    let id = user
+        .run(&[
+            "feedback",
+            "add",
+            "I need a calendar to see deadlines",
+            "--product",
+            "KEEL",
+            "--source",
+            "sales-call",
+            "--tag",
+            "calendar",
+            "--date",
+            "2026-03-05",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(id.len(), 32, "an id: {id}");
+    let listed = user.run(&["feedback", "list", "--tag", "calendar"]).ok();
+    for needle in [
+        "STATUS",
+        "new",
+        "anonymous",
+        "sales_call",
+        "2026-03-05",
+        "calendar to see",
+    ] {
+        assert!(listed.contains(needle), "{needle} missing from:\n{listed}");
+    }
+    let out = user
+        .run(&[
+            "fb",
+            "link",
+            &id,
+            "--feature",
+            &feature,
+            "--importance",
+            "Critical",
+            "--excerpt",
+            "calendar",
+        ])
+        .ok();
+    assert_eq!(out.trim(), "Linked to Calendar view as critical.");
+    let shown = user.run(&["feedback", "show", &id]).ok();
+    assert!(
+        shown.contains("→ Calendar view (critical): \"calendar\""),
+        "{shown}"
+    );
+    let json = user.run(&["feedback", "show", &id, "--json"]).json();
+    assert_eq!(json["status"], "linked");
+    let ranked = user.run(&["feature", "list"]).ok();
+    assert!(ranked.contains("Calendar view"), "{ranked}");
+    let evidence = user.run(&["feature", "evidence", &feature]).ok();
+    assert!(evidence.starts_with("demand 3 · 1 feedback"), "{evidence}");
+    assert!(
+        evidence.contains("\"calendar\" — anonymous (critical)"),
+        "{evidence}"
+    );
+
+    // Mistakes are one-line errors naming the field.
+    let err = user
+        .run(&[
+            "feedback",
+            "add",
+            "x",
+            "--product",
+            "KEEL",
+            "--source",
+            "fax",
+        ])
+        .fails();
+    assert!(err.contains("source"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let err = user
+        .run(&["feedback", "link", &id, "--feature", "nope"])
+        .fails();
+    assert!(err.contains("feature"), "{err}");
+}

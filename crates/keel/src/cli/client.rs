@@ -3,6 +3,8 @@
 //! runtime: a CLI command makes a handful of sequential requests.
 
 use super::completions::{self, CompletionsArgs};
+use super::feedback::{self, FeatureArgs, FeedbackArgs};
+use super::import::{self, ImportArgs};
 use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
 use super::my_day::{self, MyDayArgs};
@@ -34,9 +36,16 @@ pub enum ClientCommand {
     Team(TeamArgs),
     /// Work with tasks: list, add, show, edit, move, done, assign, comment
     Task(Box<TaskArgs>),
+    /// Customer feedback: add, list, show, link to a feature, similar, themes
+    #[command(visible_alias = "fb")]
+    Feedback(Box<FeedbackArgs>),
+    /// Features ranked by customer demand, with their evidence
+    Feature(FeatureArgs),
     /// Plan your day: list, add, done, undo, remove, carry, history
     #[command(name = "my-day")]
     MyDay(MyDayArgs),
+    /// Import from files: feedback from CSV (all or nothing, with a dry run)
+    Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
@@ -63,6 +72,9 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Team(args) => team::run(args).await,
                 ClientCommand::Task(args) => task::run(*args).await,
                 ClientCommand::MyDay(args) => my_day::run(args).await,
+                ClientCommand::Import(args) => import::run(args).await,
+                ClientCommand::Feedback(args) => feedback::run(*args).await,
+                ClientCommand::Feature(args) => feedback::run_feature(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
             }
         })

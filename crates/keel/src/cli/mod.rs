@@ -8,6 +8,8 @@ mod admin;
 mod client;
 mod completions;
 mod config;
+mod feedback;
+mod import;
 mod login;
 mod member;
 mod my_day;
