@@ -9,7 +9,6 @@ mod client;
 mod completions;
 mod config;
 mod feedback;
-mod import;
 mod login;
 mod member;
 mod my_day;
