@@ -15,6 +15,7 @@ mod accounts;
 mod error;
 mod feedback;
 mod health;
+mod imports;
 mod members;
 mod my_day;
 mod products;
@@ -25,6 +26,7 @@ mod workspaces;
 
 pub use error::ClientError;
 pub use feedback::FeedbackFilter;
+pub use imports::FeedbackImportParams;
 pub use keel_api_types as types;
 pub use request::ListParams;
 pub use tasks::TaskFilter;

@@ -73,7 +73,7 @@ impl KeelClient {
         Ok(url)
     }
 
-    fn request(&self, method: Method, url: Url) -> RequestBuilder {
+    pub(crate) fn request(&self, method: Method, url: Url) -> RequestBuilder {
         let builder = self
             .http
             .request(method, url)
@@ -86,7 +86,11 @@ impl KeelClient {
 
     /// Sends a request and returns the response when its status is a
     /// success; otherwise the server's problem as [`ClientError::Api`].
-    async fn execute(&self, builder: RequestBuilder, url: &Url) -> Result<Response, ClientError> {
+    pub(crate) async fn execute(
+        &self,
+        builder: RequestBuilder,
+        url: &Url,
+    ) -> Result<Response, ClientError> {
         let response = builder
             .send()
             .await

@@ -1103,3 +1103,117 @@ fn feedback_and_feature_journey() {
         .fails();
     assert!(err.contains("feature"), "{err}");
 }
+
+#[test]
+fn import_feedback_from_csv() {
+    let (_server, user) = ready("import");
+    let dir = TempDir::new("import-files");
+    let good = dir.0.join("survey.csv");
+    std::fs::write(
+        &good,
+        "\u{FEFF}When,Email,Answer,Topics\r\n\
+         2026-03-01,ana@acme.test,\"Export is slow, please fix\",export;speed\r\n\
+         2026-03-02,ANA@acme.test,I love the board,board\r\n\
+         2026-03-03,,\"Two\nlines\",\r\n",
+    )
+    .unwrap();
+    let file = good.to_str().unwrap();
+    let map = [
+        "--map",
+        "When=received_on",
+        "--map",
+        "Email=customer_email",
+        "--map",
+        "Answer=text",
+        "--map",
+        "Topics=tags",
+    ];
+    let mut args = vec![
+        "import",
+        "feedback",
+        file,
+        "--product",
+        "KEEL",
+        "--source",
+        "survey",
+    ];
+    args.extend(map);
+
+    // A dry run writes nothing.
+    let mut dry = args.clone();
+    dry.push("--dry-run");
+    let out = user.run(&dry).ok();
+    assert_eq!(
+        out.trim(),
+        "Dry run: 3 rows checked, no problems. Importing would create 3 feedback items in KEEL \
+         (1 customer new, 0 matched by email). Nothing was written."
+    );
+    let list = user.run(&["feedback", "list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
+
+    let out = user.run(&args).ok();
+    assert_eq!(
+        out.trim(),
+        "Imported 3 feedback items into KEEL (1 customer new, 0 matched by email)."
+    );
+    let list = user.run(&["feedback", "list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
+    let mut json_args = args.clone();
+    json_args.push("--json");
+    let again = user.run(&json_args).json();
+    assert_eq!(again["customers_matched"], 1);
+
+    // A bad file: every problem on its own line, exit code non-zero,
+    // nothing written.
+    let bad = dir.0.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "When,Email,Answer,Topics\n\
+         2026-03-01,ana@acme.test,fine,\n\
+         someday,not-an-email,,\n",
+    )
+    .unwrap();
+    let mut bad_args = args.clone();
+    bad_args[2] = bad.to_str().unwrap();
+    let run = user.run(&bad_args);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "line 3, column \"When\": must be a date YYYY-MM-DD",
+            "line 3, column \"Email\": must be an email address like name@example.com",
+            "line 3, column \"Answer\": must not be empty",
+            &format!(
+                "error: {}: 3 problems found; nothing was imported",
+                bad.display()
+            ),
+        ]
+    );
+    let list = user.run(&["feedback", "list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 6, "{list}");
+
+    // Mapping mistakes and a missing file are one-line errors.
+    let err = user
+        .run(&[
+            "import",
+            "feedback",
+            file,
+            "--product",
+            "KEEL",
+            "--map",
+            "Answer=txt",
+        ])
+        .fails();
+    assert!(err.contains("unknown field \"txt\""), "{err}");
+    let err = user
+        .run(&[
+            "import",
+            "feedback",
+            "/nonexistent.csv",
+            "--product",
+            "KEEL",
+        ])
+        .fails();
+    assert!(err.contains("cannot read /nonexistent.csv"), "{err}");
+}

@@ -9,6 +9,7 @@ mod client;
 mod completions;
 mod config;
 mod feedback;
+mod import;
 mod login;
 mod member;
 mod my_day;
