@@ -55,6 +55,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_market.sql"),
         include_str!("../migrations/postgres/0009_market.sql"),
     ),
+    (
+        10,
+        "journeys",
+        include_str!("../migrations/sqlite/0010_journeys.sql"),
+        include_str!("../migrations/postgres/0010_journeys.sql"),
+    ),
 ];
 
 mod checksum {
