@@ -50,6 +50,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0007_customer_insight.sql"),
     ),
     (
+        8,
+        "search",
+        include_str!("../migrations/sqlite/0008_search.sql"),
+        include_str!("../migrations/postgres/0008_search.sql"),
+    ),
+    (
         9,
         "market",
         include_str!("../migrations/sqlite/0009_market.sql"),
@@ -119,10 +125,12 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
 }
 
 /// Splits a migration file into statements on `;` at line ends, dropping
-/// comment-only lines. Our migrations contain no procedural bodies.
+/// comment-only lines. A `;` inside a PostgreSQL `$$ … $$` body or an SQLite
+/// trigger's `BEGIN … END;` ends an inner statement, not the outer one.
 fn split_statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let (mut in_dollar_body, mut in_trigger_body) = (false, false);
     for line in sql.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("--") || trimmed.is_empty() {
@@ -130,7 +138,17 @@ fn split_statements(sql: &str) -> Vec<String> {
         }
         current.push_str(line);
         current.push('\n');
-        if trimmed.ends_with(';') {
+        if line.matches("$$").count() % 2 == 1 {
+            in_dollar_body = !in_dollar_body;
+        }
+        let upper = trimmed.to_ascii_uppercase();
+        if current.trim_start().starts_with("CREATE TRIGGER") && upper.ends_with("BEGIN") {
+            in_trigger_body = true;
+        }
+        if in_trigger_body && upper == "END;" {
+            in_trigger_body = false;
+        }
+        if trimmed.ends_with(';') && !in_dollar_body && !in_trigger_body {
             out.push(std::mem::take(&mut current));
         }
     }
@@ -167,10 +185,18 @@ mod tests {
     #[test]
     fn mirrored_files_create_the_same_tables() {
         for (_, name, sqlite, pg) in MIGRATIONS {
+            // Tables and indexes; triggers, functions and FTS tables differ by
+            // nature, and a line marked `-- dialect:` exists on one side only.
             let tables = |sql: &str| -> Vec<String> {
-                sql.lines()
-                    .filter(|l| l.starts_with("CREATE"))
-                    .map(str::to_string)
+                let lines: Vec<&str> = sql.lines().collect();
+                (0..lines.len())
+                    .filter(|&i| {
+                        ["CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"]
+                            .iter()
+                            .any(|p| lines[i].starts_with(p))
+                            && !(i > 0 && lines[i - 1].starts_with("-- dialect:"))
+                    })
+                    .map(|i| lines[i].to_string())
                     .collect()
             };
             assert_eq!(tables(sqlite), tables(pg), "{name}");
@@ -181,5 +207,15 @@ mod tests {
     fn statements_split_on_semicolons() {
         let parts = split_statements("-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a(x);\n");
         assert_eq!(parts.len(), 2);
+    }
+
+    #[test]
+    fn bodies_of_triggers_and_functions_stay_whole() {
+        let sqlite = "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n    INSERT INTO b VALUES (1);\n    DELETE FROM c;\nEND;\nCREATE TABLE d (x INT);\n";
+        assert_eq!(split_statements(sqlite).len(), 2);
+        let pg = "CREATE FUNCTION f() RETURNS TRIGGER LANGUAGE plpgsql AS $$\nBEGIN\n    DELETE FROM c;\n    RETURN NEW;\nEND\n$$;\nCREATE TRIGGER t AFTER INSERT ON a\n    FOR EACH ROW EXECUTE FUNCTION f();\n";
+        let parts = split_statements(pg);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].ends_with("$$;\n"));
     }
 }

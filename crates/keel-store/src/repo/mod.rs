@@ -19,6 +19,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod personas;
 pub mod products;
+pub mod search;
 pub mod sessions;
 pub mod tasks;
 pub mod tokens;
