@@ -17,6 +17,7 @@ pub mod lists;
 pub mod market;
 pub mod my_day;
 pub mod notifications;
+pub mod search;
 pub mod tasks;
 pub mod workspaces;
 
@@ -32,5 +33,6 @@ pub use lists::*;
 pub use market::*;
 pub use my_day::*;
 pub use notifications::*;
+pub use search::*;
 pub use tasks::*;
 pub use workspaces::*;

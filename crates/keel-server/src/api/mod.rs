@@ -83,5 +83,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feedback::bulk_update_feedback))
         .routes(routes!(feedback::create_link))
         .routes(routes!(feedback::delete_link))
+        .routes(routes!(search::search))
         .routes(routes!(events::events))
 }

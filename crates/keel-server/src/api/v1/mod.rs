@@ -13,6 +13,7 @@ pub mod imports;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
+pub mod search;
 pub mod system;
 pub mod tasks;
 pub mod views;
