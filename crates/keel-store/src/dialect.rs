@@ -52,6 +52,16 @@ pub fn setup_lock(backend: Backend) -> Option<&'static str> {
     }
 }
 
+/// Statement that lets one instance at a time run a background job batch
+/// (`$1` names the job): true when this transaction got the lock. SQLite
+/// has one instance, which always gets it.
+pub fn try_job_lock(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT pg_try_advisory_xact_lock(7242100 + $1)"),
+    }
+}
+
 /// The channel other instances listen on for committed events.
 pub const EVENTS_CHANNEL: &str = "keel_events";
 

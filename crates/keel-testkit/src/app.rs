@@ -54,8 +54,14 @@ impl Response {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
+        Self::with_insight(backend, keel_server::insight::Insight::default()).await
+    }
+
+    /// An app whose similar feedback and themes use `insight` (a model).
+    pub async fn with_insight(backend: Backend, insight: keel_server::insight::Insight) -> TestApp {
         let db = TestDb::new(backend).await;
-        let state = keel_server::AppState::new(db.store.clone());
+        let mut state = keel_server::AppState::new(db.store.clone());
+        state.insight = insight;
         state.start_background();
         let router = keel_server::build_router(state);
         TestApp { db, router }

@@ -13,6 +13,8 @@
 
 mod app;
 mod db;
+mod model;
 
 pub use app::{Response, TestApp};
 pub use db::{TestDb, backends};
+pub use model::{MODEL_DIR_ENV, model_dir};

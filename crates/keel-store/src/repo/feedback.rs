@@ -257,7 +257,11 @@ pub async fn list(
     if let Some(t) = &f.tag {
         clause(
             &mut sql,
-            &|n| format!("EXISTS (SELECT 1 FROM feedback_tags t WHERE t.feedback_id = fb.id AND t.tag = ${n})"),
+            &|n| {
+                format!(
+                    "EXISTS (SELECT 1 FROM feedback_tags t WHERE t.feedback_id = fb.id AND t.tag = ${n})"
+                )
+            },
             t,
         );
     }
@@ -360,7 +364,12 @@ pub async fn add_link(
          WHERE id = $1"
     ).bind(&current.id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     let (feedback, event) = touched(tx, current, now).await?;
-    let links = links_of(tx.db(), &current.workspace_id, std::slice::from_ref(&current.id)).await?;
+    let links = links_of(
+        tx.db(),
+        &current.workspace_id,
+        std::slice::from_ref(&current.id),
+    )
+    .await?;
     let link = links
         .into_iter()
         .find(|l| l.id == id)
@@ -477,9 +486,27 @@ pub async fn missing_vectors(db: Db<'_>, model: &str, limit: i64) -> StoreResult
 
 /// The id of the workspace's customer with this id or email
 /// (case-insensitive).
-pub async fn customer_id(db: Db<'_>, workspace_id: &str, id_or_email: &str) -> StoreResult<Option<String>> {
+pub async fn customer_id(
+    db: Db<'_>,
+    workspace_id: &str,
+    id_or_email: &str,
+) -> StoreResult<Option<String>> {
     let row: Option<(String,)> = on_db!(db, c => sqlx::query_as(
         "SELECT id FROM customers WHERE workspace_id = $1 AND (id = $2 OR lower(email) = lower($2))"
     ).bind(workspace_id).bind(id_or_email).fetch_optional(c).await)?;
     Ok(row.map(|(id,)| id))
+}
+
+/// Background job numbers for [`claim_job`].
+pub const EMBEDDING_JOB: i64 = 1;
+
+/// Takes the lock of background job `job` for this transaction: false when
+/// another instance holds it (PostgreSQL), so a job batch runs once, not
+/// once per instance.
+pub async fn claim_job(tx: &mut Tx, job: i64) -> StoreResult<bool> {
+    let Some(sql) = dialect::try_job_lock(tx.db().backend()) else {
+        return Ok(true);
+    };
+    let (got,): (bool,) = on_db!(tx.db(), c => sqlx::query_as(sql).bind(job).fetch_one(c).await)?;
+    Ok(got)
 }
