@@ -187,6 +187,12 @@ fn constraint_field(name: &str) -> (&'static str, &'static str) {
     if n.contains("feedback_links") {
         return ("feature", "this feedback is already linked to this feature");
     }
+    if n.contains("journey_opportunity_links") {
+        return (
+            "linked_id",
+            "this stage's opportunities are already linked to it",
+        );
+    }
     if n.contains("saved_views") {
         return (
             "name",

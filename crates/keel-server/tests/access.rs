@@ -112,6 +112,18 @@ enum Target {
     FreshCustomer,
     /// A persona of `acme` created for this case.
     FreshPersona,
+    /// A journey map of `KEEL` created for this case.
+    FreshJourney,
+    /// A journey map with one stage, as `map|stage`.
+    FreshStage,
+    /// The same, with the lane of a cell: `map|stage|actions`.
+    FreshCell,
+    /// A journey map with one stage and a feature of `KEEL` to link, as
+    /// `map|stage|feature` (the path takes the first two, the body the
+    /// feature).
+    FreshStageAndFeature,
+    /// A stage's opportunity linked to a feature, as `map|stage|link`.
+    FreshOpportunity,
 }
 
 /// One row of the table.
@@ -740,6 +752,84 @@ fn routes() -> Vec<Route> {
             |c| Some(json!({"pains": format!("Pain {}", c.n)})),
             MEMBER,
         ),
+        // Journey maps: everyone reads; task writers draw them.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/journeys",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Journey {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/journeys",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/journeys/{id}",
+            FreshJourney,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/journeys/{id}",
+            FreshJourney,
+            |c| Some(json!({"title": format!("Renamed {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/journeys/{id}",
+            FreshJourney,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages",
+            FreshJourney,
+            |c| Some(json!({"name": format!("Stage {}", c.n), "emotion": -1})),
+            MEMBER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}",
+            FreshStage,
+            |_| Some(json!({"emotion": 2})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}",
+            FreshStage,
+            none,
+            MEMBER,
+        ),
+        row(
+            "PUT",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}/cells/{lane}",
+            FreshCell,
+            |c| Some(json!({"text": format!("Cell {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}/opportunities",
+            FreshStageAndFeature,
+            |c| Some(json!({"linked_kind": "feature", "linked_id": c.target.split('|').nth(2)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}/opportunities/{link}",
+            FreshOpportunity,
+            none,
+            MEMBER,
+        ),
         // Notifications: everyone reads and marks their own.
         row(
             "GET",
@@ -1092,6 +1182,32 @@ async fn resolve(
             )
             .await
         }
+        Target::FreshJourney => fresh_journey(app, owner, n).await.0,
+        Target::FreshStage => {
+            let (map, stage) = fresh_journey(app, owner, n).await;
+            format!("{map}|{stage}")
+        }
+        Target::FreshCell => {
+            let (map, stage) = fresh_journey(app, owner, n).await;
+            format!("{map}|{stage}|actions")
+        }
+        Target::FreshStageAndFeature => {
+            let (map, stage) = fresh_journey(app, owner, n).await;
+            format!("{map}|{stage}|{}", fresh_feature(app, owner, n).await)
+        }
+        Target::FreshOpportunity => {
+            let (map, stage) = fresh_journey(app, owner, n).await;
+            let feature = fresh_feature(app, owner, n).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/journeys/{map}/stages/{stage}/opportunities"),
+                    owner,
+                    json!({"linked_kind": "feature", "linked_id": feature}),
+                )
+                .await
+                .expect(201);
+            format!("{map}|{stage}|{}", r.body["id"].as_str().unwrap())
+        }
         Target::OwnView => {
             let path = format!("/api/v1/workspaces/{WS}/views");
             let body = json!({"name": format!("Case {n}"), "product": "KEEL", "query": ""});
@@ -1116,6 +1232,26 @@ async fn fresh_feature(app: &TestApp, owner: &str, n: usize) -> String {
         .await
         .expect(201);
     r.body["id"].as_str().unwrap().to_string()
+}
+
+/// A journey map of `KEEL` with one stage, made by the owner: (map, stage).
+async fn fresh_journey(app: &TestApp, owner: &str, n: usize) -> (String, String) {
+    let map = fresh_item(
+        app,
+        owner,
+        "journeys",
+        json!({"product": "KEEL", "title": format!("Case journey {n}")}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/workspaces/{WS}/journeys/{map}/stages"),
+            owner,
+            json!({"name": "Case stage"}),
+        )
+        .await
+        .expect(201);
+    (map, r.body["id"].as_str().unwrap().to_string())
 }
 
 /// The id of a company, customer or persona made by the owner.
@@ -1184,6 +1320,8 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{WS}/personas?limit=500"),
+        // Every grid change moves its map's version, which lists show.
+        format!("/api/v1/workspaces/{WS}/journeys?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
     ];
@@ -1557,8 +1695,20 @@ async fn account_routes_by_caller() {
 
 #[tokio::test]
 async fn workspace_and_product_routes_by_role() {
-    run_rows(|r| workspace_scoped(r) && !r.path.contains("/tasks") && !customer_data(r)).await;
+    run_rows(|r| {
+        workspace_scoped(r)
+            && !r.path.contains("/tasks")
+            && !customer_data(r)
+            && !r.path.contains("/journeys")
+    })
+    .await;
 }
+
+#[tokio::test]
+async fn journey_routes_by_role() {
+    run_rows(|r| workspace_scoped(r) && r.path.contains("/journeys")).await;
+}
+
 
 /// Companies, customers and personas (their own test: many rows).
 fn customer_data(r: &Route) -> bool {

@@ -84,5 +84,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feedback::create_link))
         .routes(routes!(feedback::delete_link))
         .routes(routes!(search::search))
+        .routes(routes!(journeys::create_journey, journeys::list_journeys))
+        .routes(routes!(
+            journeys::get_journey,
+            journeys::update_journey,
+            journeys::delete_journey
+        ))
+        .routes(routes!(journeys::create_stage))
+        .routes(routes!(journeys::update_stage, journeys::delete_stage))
+        .routes(routes!(journeys::put_cell))
+        .routes(routes!(journeys::create_opportunity))
+        .routes(routes!(journeys::delete_opportunity))
         .routes(routes!(events::events))
 }

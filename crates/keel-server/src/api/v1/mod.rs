@@ -10,6 +10,7 @@ pub mod events;
 pub mod features;
 pub mod feedback;
 pub mod imports;
+pub mod journeys;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
