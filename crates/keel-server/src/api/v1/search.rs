@@ -25,6 +25,7 @@ const MAX_LIMIT: i64 = 50;
 
 /// `?q=&kind=&limit=`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// The words to find (at most 1,000 characters; the first 8 words
@@ -32,6 +33,7 @@ pub struct SearchParams {
     /// the last word also matches as a prefix unless the text ends with a
     /// space. Only letters and digits count: quotes, `*`, `-`, `:` or
     /// parentheses are not operators.
+    #[param(required = true)]
     pub q: Option<String>,
     /// Only these kinds, comma-separated: task, feedback, feature, idea,
     /// customer, company, persona, goal, doc. Default: every kind.
