@@ -20,6 +20,7 @@ mod members;
 mod my_day;
 mod products;
 mod request;
+mod search;
 mod tasks;
 mod teams;
 mod workspaces;

@@ -1217,3 +1217,49 @@ fn import_feedback_from_csv() {
         .fails();
     assert!(err.contains("cannot read /nonexistent.csv"), "{err}");
 }
+
+#[test]
+fn search_across_kinds() {
+    let (_server, user) = ready("search");
+    let key = user
+        .run(&["task", "add", "Export to CSV", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    user.run(&[
+        "feedback",
+        "add",
+        "The export to Excel is too slow",
+        "--product",
+        "KEEL",
+    ])
+    .ok();
+    // Words may be given as one argument or several; the last is a prefix.
+    let table = user.run(&["search", "export", "to"]).ok();
+    for needle in [
+        "KIND",
+        "MATCH",
+        "task",
+        &key,
+        "«Export» «to» CSV",
+        "feedback",
+    ] {
+        assert!(table.contains(needle), "{needle} missing from:\n{table}");
+    }
+    assert!(
+        table.find(&key).unwrap() < table.find("feedback").unwrap(),
+        "the title match first:\n{table}"
+    );
+    let hits = user
+        .run(&["search", "expo", "--kind", "feedback", "--json"])
+        .json();
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+    assert_eq!(hits[0]["kind"], "feedback");
+    assert_eq!(hits[0]["snippet"], "The «export» to Excel is too slow");
+    assert_eq!(
+        user.run(&["search", "nothing-like-it"]).ok().trim(),
+        "Nothing found."
+    );
+    let err = user.run(&["search", "export", "--kind", "tasks"]).fails();
+    assert!(err.contains("kind"), "{err}");
+}

@@ -9,6 +9,7 @@ use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
 use super::my_day::{self, MyDayArgs};
 use super::product::{self, ProductArgs};
+use super::search::{self, SearchArgs};
 use super::session::ClientOpts;
 use super::task::{self, TaskArgs};
 use super::team::{self, TeamArgs};
@@ -46,6 +47,8 @@ pub enum ClientCommand {
     MyDay(MyDayArgs),
     /// Import from files: feedback from CSV (all or nothing, with a dry run)
     Import(ImportArgs),
+    /// Search tasks, features, feedback, customers, companies and personas
+    Search(SearchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
@@ -75,6 +78,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Import(args) => import::run(args).await,
                 ClientCommand::Feedback(args) => feedback::run(*args).await,
                 ClientCommand::Feature(args) => feedback::run_feature(args).await,
+                ClientCommand::Search(args) => search::run(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
             }
         })

@@ -15,6 +15,7 @@ mod member;
 mod my_day;
 mod output;
 mod product;
+mod search;
 mod serve;
 mod session;
 mod task;
