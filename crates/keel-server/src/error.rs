@@ -213,6 +213,12 @@ fn constraint_field(name: &str) -> (&'static str, &'static str) {
             "a persona with this name already exists in the workspace",
         );
     }
+    if n.contains("competitors_workspace_name") {
+        return (
+            "name",
+            "a competitor with this name already exists in the workspace",
+        );
+    }
     if n.contains("customers_workspace_email") {
         return (
             "email",

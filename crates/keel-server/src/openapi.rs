@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "cycles", description = "Cycles (sprints): scope, progress and burn-up"),
         (name = "views", description = "Your saved list views"),
         (name = "customers", description = "Companies, customers and personas: who feedback comes from"),
+        (name = "market", description = "Competitors and the feature comparison matrix, SWOT boards, market trends"),
         (name = "journeys", description = "Customer journey maps: stages × lanes, emotion per stage, opportunities linked to features"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
     )

@@ -94,6 +94,14 @@ enum Target {
     OwnView,
     /// A feature of `KEEL` created for this case.
     FreshFeature,
+    /// A competitor of `KEEL` created for this case.
+    FreshCompetitor,
+    /// The same and a feature of `KEEL`, as `competitor|feature`.
+    FreshCompetitorAndFeature,
+    /// A SWOT item of `KEEL` created for this case.
+    FreshSwot,
+    /// A market trend of `KEEL` created for this case.
+    FreshTrend,
     /// A feedback item of `KEEL` created for this case.
     FreshFeedback,
     /// The same, named in the body rather than the path (bulk changes;
@@ -581,6 +589,135 @@ fn routes() -> Vec<Route> {
             FreshFeature,
             none,
             READ_CUSTOMERS,
+        ),
+        // The market: everyone reads (guests too: no personal data); task
+        // writers keep it. The matrix and the SWOT board need `?product=`.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/competitors",
+            Nothing,
+            |c| Some(json!({"name": format!("Rival {}", c.n), "product": "KEEL"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/competitors",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/competitors/matrix",
+            Nothing,
+            |_| Some(json!({"$query": "product=KEEL"})),
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/competitors/{id}",
+            FreshCompetitor,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/competitors/{id}",
+            FreshCompetitor,
+            |c| Some(json!({"pricing": format!("Plan {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/competitors/{id}",
+            FreshCompetitor,
+            none,
+            MEMBER,
+        ),
+        row(
+            "PUT",
+            "/api/v1/workspaces/{ws}/competitors/{id}/features/{feature}",
+            FreshCompetitorAndFeature,
+            |c| Some(json!({"level": "partial", "note": format!("Note {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/swot",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"product": "KEEL", "quadrant": "threat", "text": format!("Threat {}", c.n)}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/swot",
+            Nothing,
+            |_| Some(json!({"$query": "product=KEEL"})),
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/swot/{id}",
+            FreshSwot,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/swot/{id}",
+            FreshSwot,
+            |_| Some(json!({"quadrant": "opportunity", "position": 0})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/swot/{id}",
+            FreshSwot,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/trends",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"product": "KEEL", "title": format!("Trend {}", c.n), "impact": "high"}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/trends",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/trends/{id}",
+            FreshTrend,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/trends/{id}",
+            FreshTrend,
+            |_| Some(json!({"impact": "low"})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/trends/{id}",
+            FreshTrend,
+            none,
+            MEMBER,
         ),
         row(
             "POST",
@@ -1121,6 +1258,43 @@ async fn resolve(
             r.body["id"].as_str().unwrap().to_string()
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
+        Target::FreshCompetitor => {
+            fresh_item(
+                app,
+                owner,
+                "competitors",
+                json!({"name": format!("Case rival {n}"), "product": "KEEL"}),
+            )
+            .await
+        }
+        Target::FreshCompetitorAndFeature => {
+            let competitor = fresh_item(
+                app,
+                owner,
+                "competitors",
+                json!({"name": format!("Case rival {n}"), "product": "KEEL"}),
+            )
+            .await;
+            format!("{competitor}|{}", fresh_feature(app, owner, n).await)
+        }
+        Target::FreshSwot => {
+            fresh_item(
+                app,
+                owner,
+                "swot",
+                json!({"product": "KEEL", "quadrant": "strength", "text": format!("Case {n}")}),
+            )
+            .await
+        }
+        Target::FreshTrend => {
+            fresh_item(
+                app,
+                owner,
+                "trends",
+                json!({"product": "KEEL", "title": format!("Case trend {n}")}),
+            )
+            .await
+        }
         Target::FreshFeedback | Target::FeedbackInBody => fresh_feedback(app, owner, n).await,
         Target::FreshFeedbackPair => format!(
             "{}|{}",
@@ -1317,6 +1491,10 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/teams?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks?limit=500"),
         format!("/api/v1/workspaces/{WS}/cycles?limit=500"),
+        format!("/api/v1/workspaces/{WS}/competitors?limit=500"),
+        format!("/api/v1/workspaces/{WS}/competitors/matrix?product=KEEL"),
+        format!("/api/v1/workspaces/{WS}/swot?product=KEEL"),
+        format!("/api/v1/workspaces/{WS}/trends?limit=500"),
         format!("/api/v1/workspaces/{WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{WS}/personas?limit=500"),
@@ -1331,6 +1509,9 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/products?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/teams?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/tasks?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/competitors?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/swot?product=KEEL"),
+        format!("/api/v1/workspaces/{OTHER_WS}/trends?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/personas?limit=500"),

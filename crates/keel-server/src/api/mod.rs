@@ -95,5 +95,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(journeys::put_cell))
         .routes(routes!(journeys::create_opportunity))
         .routes(routes!(journeys::delete_opportunity))
+        .routes(routes!(market::create_competitor, market::list_competitors))
+        .routes(routes!(market::get_matrix))
+        .routes(routes!(
+            market::get_competitor,
+            market::update_competitor,
+            market::delete_competitor
+        ))
+        .routes(routes!(market::set_coverage))
+        .routes(routes!(market::create_swot, market::get_swot_board))
+        .routes(routes!(
+            market::get_swot,
+            market::update_swot,
+            market::delete_swot
+        ))
+        .routes(routes!(market::create_trend, market::list_trends))
+        .routes(routes!(
+            market::get_trend,
+            market::update_trend,
+            market::delete_trend
+        ))
         .routes(routes!(events::events))
 }

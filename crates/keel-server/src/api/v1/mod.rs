@@ -11,6 +11,7 @@ pub mod features;
 pub mod feedback;
 pub mod imports;
 pub mod journeys;
+pub mod market;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
