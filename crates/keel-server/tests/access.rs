@@ -1890,7 +1890,6 @@ async fn journey_routes_by_role() {
     run_rows(|r| workspace_scoped(r) && r.path.contains("/journeys")).await;
 }
 
-
 /// Companies, customers and personas (their own test: many rows).
 fn customer_data(r: &Route) -> bool {
     ["/companies", "/customers", "/personas"]
