@@ -57,9 +57,11 @@ impl AppState {
     }
 
     /// Starts background work: on PostgreSQL, the listener that brings
-    /// events committed by other instances to this one's subscribers.
+    /// events committed by other instances to this one's subscribers; with
+    /// a model, the worker that embeds feedback.
     pub fn start_background(&self) {
         live::spawn_fanout(self.store.clone(), self.live.clone());
+        self.insight.spawn_worker(self.store.clone());
     }
 
     /// A real argon2id hash of a random password, so a login for an unknown

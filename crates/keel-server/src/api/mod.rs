@@ -81,6 +81,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::import_feedback))
         .routes(routes!(feedback::get_feedback, feedback::update_feedback))
         .routes(routes!(feedback::bulk_update_feedback))
+        .routes(routes!(similarity::similar_feedback))
+        .routes(routes!(similarity::feedback_themes))
         .routes(routes!(feedback::create_link))
         .routes(routes!(feedback::delete_link))
         .routes(routes!(search::search))

@@ -22,6 +22,7 @@ mod my_day;
 mod notifications;
 mod session;
 mod settings;
+mod themes;
 
 pub use error::PageError;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}", get(board::board_page))
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/w/{ws}/p/{product}/feedback", get(inbox::inbox_page))
+        .route("/w/{ws}/p/{product}/themes", get(themes::themes_page))
         .route("/w/{ws}/p/{product}/features", get(features::features_page))
         .route("/w/{ws}/features/{id}", get(features::feature_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))

@@ -12,6 +12,7 @@ mod feedback;
 mod import;
 mod login;
 mod member;
+mod model;
 mod my_day;
 mod output;
 mod product;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Offline administration on the database (no server needed).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// The sentence-embedding model for similar feedback and themes
+    #[command(subcommand)]
+    Model(model::ModelCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
 }
@@ -52,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Migrate(args) => serve::migrate(args),
         Command::Admin(cmd) => admin::run(cmd),
+        Command::Model(cmd) => model::run(cmd),
         Command::Client(cmd) => client::run(cmd),
     };
     match result {

@@ -43,6 +43,12 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "KEEL_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
+    /// Folder of the sentence-embedding model (all-MiniLM-L6-v2:
+    /// config.json, tokenizer.json, model.safetensors) for similar feedback
+    /// and themes; get it with `keel model download`. Without it, word
+    /// overlap is used.
+    #[arg(long, env = "KEEL_MODEL_DIR", value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
 }
 
 /// Database connections by default. More SQLite readers than this buy no
@@ -58,6 +64,7 @@ struct FileConfig {
     database_url: Option<String>,
     log_format: Option<String>,
     max_connections: Option<u32>,
+    model_dir: Option<PathBuf>,
 }
 
 /// The resolved configuration.
@@ -66,6 +73,7 @@ pub struct Config {
     pub database: Database,
     pub log_format: String,
     pub max_connections: u32,
+    pub model_dir: Option<PathBuf>,
 }
 
 /// Which database, with the URL kept out of `Debug` output (it may hold a
@@ -99,6 +107,7 @@ fn resolve(
     db: &DatabaseArgs,
     bind: Option<SocketAddr>,
     log_format: Option<String>,
+    model_dir: Option<PathBuf>,
 ) -> Result<Config> {
     let explicit = db.config_file != Path::new("keel.toml");
     let file = read_file_config(&db.config_file, explicit)?;
@@ -132,6 +141,7 @@ fn resolve(
         database,
         log_format,
         max_connections: file.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+        model_dir: model_dir.or(file.model_dir),
     })
 }
 
@@ -198,7 +208,7 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    let config = resolve(&args.db, args.bind, args.log_format)?;
+    let config = resolve(&args.db, args.bind, args.log_format, args.model_dir)?;
     init_logging(&config.log_format);
     runtime()?.block_on(async {
         let store = open_store(&config.database, config.max_connections).await?;
@@ -210,7 +220,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let addr = listener.local_addr()?;
         // Tests and scripts wait for this exact line.
         println!("Keel listening on http://{addr}");
-        let state = keel_server::AppState::new(store.clone());
+        let mut state = keel_server::AppState::new(store.clone());
+        if let Some(dir) = &config.model_dir {
+            state.insight = load_model(dir).await?;
+        }
         state.start_background();
         let router = keel_server::build_router(state);
         keel_server::serve(listener, router, shutdown, Duration::from_secs(30)).await?;
@@ -219,8 +232,21 @@ pub fn run(args: ServeArgs) -> Result<()> {
     })
 }
 
+/// Loads the embedding model (on a blocking thread: it reads ~90 MB). A
+/// configured model that cannot be loaded stops the start: silently
+/// falling back to word overlap would hide the mistake.
+async fn load_model(dir: &Path) -> Result<keel_server::insight::Insight> {
+    let path = dir.to_path_buf();
+    let started = std::time::Instant::now();
+    let model = tokio::task::spawn_blocking(move || keel_insight::Model::load(&path))
+        .await?
+        .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+    tracing::info!(dir = %dir.display(), ms = started.elapsed().as_millis() as u64, "embedding model loaded");
+    Ok(keel_server::insight::Insight::with_model(model))
+}
+
 pub fn migrate(args: DatabaseArgs) -> Result<()> {
-    let config = resolve(&args, None, None)?;
+    let config = resolve(&args, None, None, None)?;
     init_logging(&config.log_format);
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
@@ -232,7 +258,7 @@ pub fn migrate(args: DatabaseArgs) -> Result<()> {
 
 /// Opens the database for offline commands, without logging set-up noise.
 pub fn with_store<T>(args: &DatabaseArgs, f: impl AsyncFnOnce(Store) -> Result<T>) -> Result<T> {
-    let config = resolve(args, None, None)?;
+    let config = resolve(args, None, None, None)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
         let out = f(store.clone()).await;

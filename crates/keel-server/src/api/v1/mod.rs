@@ -16,6 +16,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod products;
 pub mod search;
+pub mod similarity;
 pub mod system;
 pub mod tasks;
 pub mod views;
