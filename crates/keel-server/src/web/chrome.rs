@@ -134,6 +134,13 @@ impl Chrome {
             .is_some_and(|r| r.allows(Permission::Write))
     }
 
+    /// Whether the signed-in user may see customers and companies here
+    /// (every role but guest: guests are often customers themselves).
+    pub fn can_read_customers(&self) -> bool {
+        self.access_role
+            .is_some_and(|r| r.allows(Permission::ReadCustomers))
+    }
+
     /// Whether the signed-in user may comment here (guests may, viewers not).
     pub fn can_comment(&self) -> bool {
         self.access_role

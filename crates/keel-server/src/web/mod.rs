@@ -9,6 +9,7 @@ pub(crate) mod board;
 mod burnup;
 mod calendar;
 mod chrome;
+mod customers;
 mod cycles;
 mod detail;
 mod error;
@@ -67,5 +68,9 @@ pub fn router() -> Router<AppState> {
             get(cycles::cycles_page).post(cycles::new_cycle_submit),
         )
         .route("/w/{ws}/cycles/{id}", get(cycles::cycle_page))
+        .route("/w/{ws}/customers", get(customers::customers_page))
+        .route("/w/{ws}/customers/{id}", get(customers::customer_page))
+        .route("/w/{ws}/companies", get(customers::companies_page))
+        .route("/w/{ws}/companies/{id}", get(customers::company_page))
         .route("/static/{file}", get(assets::serve))
 }
