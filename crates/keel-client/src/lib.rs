@@ -12,6 +12,7 @@
 //! end-to-end tests.
 
 mod accounts;
+mod customers;
 mod error;
 mod feedback;
 mod health;
@@ -25,6 +26,7 @@ mod tasks;
 mod teams;
 mod workspaces;
 
+pub use customers::CustomerFilter;
 pub use error::ClientError;
 pub use feedback::FeedbackFilter;
 pub use imports::FeedbackImportParams;

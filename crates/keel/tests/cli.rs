@@ -1263,3 +1263,293 @@ fn search_across_kinds() {
     let err = user.run(&["search", "export", "--kind", "tasks"]).fails();
     assert!(err.contains("kind"), "{err}");
 }
+
+/// One HTTP/1.1 request with the user's token, for what the CLI has no
+/// command for (shipping a feature); returns the status code.
+fn raw_request(server: &Server, token: &str, method: &str, path: &str, body: &str) -> u16 {
+    use std::io::Read;
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {response}"))
+}
+
+#[test]
+fn customers_and_companies() {
+    let (server, user) = ready("customers");
+    let company = user
+        .run(&[
+            "company",
+            "add",
+            "Initech",
+            "--segment",
+            "enterprise",
+            "--plan",
+            "Gold",
+            "--arr",
+            "250000",
+            "--attr",
+            "region=EMEA",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(company.len(), 32, "an id: {company}");
+    let listed = user.run(&["company", "list"]).ok();
+    for needle in ["NAME", "ARR", "Initech", "enterprise", "Gold", "250000"] {
+        assert!(listed.contains(needle), "{needle} missing from:\n{listed}");
+    }
+
+    // Customers: company by name in any case; the segment comes from it.
+    let peter = user
+        .run(&[
+            "customer",
+            "add",
+            "Peter Gibbons",
+            "--email",
+            "Peter@Initech.test",
+            "--company",
+            "initech",
+            "--attr",
+            "role=Engineer",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    user.run(&[
+        "customer",
+        "add",
+        "Samir Nagheenanajar",
+        "-e",
+        "samir@initech.test",
+        "-c",
+        "Initech",
+        "-s",
+        "smb",
+    ])
+    .ok();
+    let listed = user.run(&["customer", "list"]).ok();
+    for needle in [
+        "EMAIL",
+        "Peter Gibbons",
+        "peter@initech.test",
+        "Samir",
+        "smb",
+    ] {
+        assert!(listed.contains(needle), "{needle} missing from:\n{listed}");
+    }
+    let listed = user
+        .run(&[
+            "customer",
+            "ls",
+            "--company",
+            "INITECH",
+            "--segment",
+            "enterprise",
+        ])
+        .ok();
+    assert!(listed.contains("Peter Gibbons"), "{listed}");
+    assert!(!listed.contains("Samir"), "{listed}");
+    let json = user
+        .run(&["customer", "list", "--q", "samir", "--json"])
+        .json();
+    assert_eq!(json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(json["items"][0]["segment"], "smb");
+
+    // What they said, and what shipped for them.
+    let feature = user
+        .run(&["feature", "add", "Single sign-on", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    let said = user
+        .run(&[
+            "feedback",
+            "add",
+            "We need SSO through Okta",
+            "--product",
+            "KEEL",
+            "--customer",
+            "peter@initech.test",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    user.run(&[
+        "feedback",
+        "add",
+        "TPS reports need cover sheets",
+        "--product",
+        "KEEL",
+        "--customer",
+        "PETER@initech.test",
+    ])
+    .ok();
+    user.run(&["feedback", "link", &said, "--feature", &feature])
+        .ok();
+    let token = user.stored_str("token");
+    let status = raw_request(
+        &server,
+        &token,
+        "PATCH",
+        &format!("/api/v1/workspaces/acme/features/{feature}"),
+        r#"{"status":"shipped"}"#,
+    );
+    assert_eq!(status, 200);
+    let shown = user.run(&["customer", "show", "peter@INITECH.test"]).ok();
+    for needle in [
+        "Peter Gibbons",
+        "Initech (ARR 250000)",
+        "enterprise",
+        "role:",
+        "Engineer",
+        "What they said (2):",
+        "We need SSO through Okta",
+        "TPS reports need cover sheets",
+        "Features they asked for (1, 1 shipped for them):",
+        "Single sign-on  (SHIPPED for them)",
+    ] {
+        assert!(shown.contains(needle), "{needle} missing from:\n{shown}");
+    }
+    let json = user.run(&["customer", "show", &peter, "--json"]).json();
+    assert_eq!(json["email"], "peter@initech.test");
+    assert_eq!(json["feedback_count"], 2);
+
+    // Edits; a stale version changes nothing.
+    let out = user
+        .run(&[
+            "customer",
+            "edit",
+            "peter@initech.test",
+            "--segment",
+            "mid-market",
+            "--attr",
+            "role=CTO",
+            "--attr",
+            "seats=12",
+        ])
+        .ok();
+    assert_eq!(out.trim(), "Updated Peter Gibbons (version 2).");
+    let json = user.run(&["customer", "show", &peter, "--json"]).json();
+    assert_eq!(json["segment"], "mid-market");
+    assert_eq!(json["attributes"]["role"], "CTO");
+    assert_eq!(json["attributes"]["seats"], "12");
+    assert_eq!(json["company"]["name"], "Initech");
+    user.run(&[
+        "customer",
+        "edit",
+        &peter,
+        "--name",
+        "Pete",
+        "--if-version",
+        "1",
+    ])
+    .fails();
+    user.run(&["customer", "edit", &peter, "--clear-attrs"])
+        .ok();
+    let json = user.run(&["customer", "show", &peter, "--json"]).json();
+    assert_eq!(json["attributes"], serde_json::json!({}));
+    assert_eq!(json["name"], "Peter Gibbons");
+
+    // Companies: shown by name with their customers.
+    let shown = user.run(&["company", "show", "initech"]).ok();
+    for needle in [
+        "Initech",
+        "Gold",
+        "250000",
+        "region:",
+        "EMEA",
+        "Peter Gibbons",
+        "Samir",
+    ] {
+        assert!(shown.contains(needle), "{needle} missing from:\n{shown}");
+    }
+    let out = user
+        .run(&[
+            "company", "edit", "Initech", "--arr", "none", "--plan", "Platinum",
+        ])
+        .ok();
+    assert_eq!(out.trim(), "Updated Initech (version 2).");
+    let json = user.run(&["company", "show", &company, "--json"]).json();
+    assert_eq!(json["company"]["arr"], Value::Null);
+    assert_eq!(json["company"]["plan"], "Platinum");
+    assert_eq!(json["customers"].as_array().unwrap().len(), 2);
+
+    // Their data: to stdout, or to a file.
+    let export: Value =
+        serde_json::from_str(&user.run(&["customer", "export", "peter@initech.test"]).ok())
+            .unwrap();
+    assert_eq!(export["customer"]["email"], "peter@initech.test");
+    assert_eq!(export["company"]["name"], "Initech");
+    assert_eq!(export["feedback"].as_array().unwrap().len(), 2);
+    assert_eq!(export["features"][0]["status"], "shipped");
+    let dir = TempDir::new("export");
+    let file = dir.0.join("peter.json");
+    let run = user.run(&[
+        "customer",
+        "export",
+        &peter,
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        run.stderr
+            .contains("Wrote everything stored about Peter Gibbons"),
+        "{run:?}"
+    );
+    assert_eq!(run.ok(), "");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["customer"]["id"], peter.as_str());
+    assert_eq!(written["feedback"], export["feedback"]);
+
+    // Deleting asks first: without a terminal it needs --yes.
+    let err = user
+        .run(&["customer", "delete", "peter@initech.test"])
+        .fails();
+    assert!(err.contains("add --yes"), "{err}");
+    user.run(&["customer", "show", &peter]).ok();
+    let out = user
+        .run(&["customer", "delete", "peter@initech.test", "--yes"])
+        .ok();
+    assert_eq!(
+        out.trim(),
+        "Deleted Peter Gibbons; their 2 feedback items are kept without their name."
+    );
+    let feedback = user.run(&["feedback", "show", &said, "--json"]).json();
+    assert_eq!(feedback["customer"], Value::Null);
+    assert_eq!(feedback["text"], "We need SSO through Okta");
+    let err = user
+        .run(&["customer", "show", "peter@initech.test"])
+        .fails();
+    assert!(
+        err.contains("no customer with the email peter@initech.test"),
+        "{err}"
+    );
+    let err = user.run(&["customer", "show", &peter]).fails();
+    assert!(err.contains("no customer with the id"), "{err}");
+
+    // Mistakes are one-line errors naming the field.
+    let err = user.run(&["company", "add", "initech"]).fails();
+    assert!(err.contains("name"), "{err}");
+    let err = user
+        .run(&["customer", "add", "Milton", "--company", "Initrode"])
+        .fails();
+    assert!(err.contains("company"), "{err}");
+    // (clap's own usage error, with its usage lines)
+    let run = user.run(&["customer", "add", "Milton", "--attr", "stapler"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("'stapler' is not key=value"), "{run:?}");
+    let err = user.run(&["company", "show", "Initrode"]).fails();
+    assert!(err.contains("no company named Initrode"), "{err}");
+}

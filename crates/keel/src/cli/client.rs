@@ -3,6 +3,7 @@
 //! runtime: a CLI command makes a handful of sequential requests.
 
 use super::completions::{self, CompletionsArgs};
+use super::customer::{self, CompanyArgs, CustomerArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
 use super::import::{self, ImportArgs};
 use super::login::{self, LoginArgs, LogoutArgs};
@@ -49,6 +50,10 @@ pub enum ClientCommand {
     Import(ImportArgs),
     /// Search tasks, features, feedback, customers, companies and personas
     Search(SearchArgs),
+    /// Customers: list, add, show, edit, export their data, delete (anonymising their feedback)
+    Customer(CustomerArgs),
+    /// Companies: list, add, show, edit
+    Company(CompanyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
 }
@@ -79,6 +84,8 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Feedback(args) => feedback::run(*args).await,
                 ClientCommand::Feature(args) => feedback::run_feature(args).await,
                 ClientCommand::Search(args) => search::run(args).await,
+                ClientCommand::Customer(args) => customer::run_customer(args).await,
+                ClientCommand::Company(args) => customer::run_company(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
             }
         })

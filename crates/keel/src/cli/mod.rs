@@ -8,6 +8,7 @@ mod admin;
 mod client;
 mod completions;
 mod config;
+mod customer;
 mod feedback;
 mod import;
 mod login;
