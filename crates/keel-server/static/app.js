@@ -27,4 +27,5 @@ if (document.querySelector('[data-my-day]')) import('./myday.js');
 if (document.querySelector('[data-cycle]')) import('./cycles.js');
 if (document.querySelector('[data-inbox]')) import('./inbox.js');
 if (document.querySelector('[data-features], [data-feature]')) import('./features.js');
+if (document.querySelector('[data-market]')) import('./market.js');
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');

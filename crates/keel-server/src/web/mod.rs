@@ -19,6 +19,7 @@ mod inbox;
 mod list;
 pub(crate) mod list_query;
 pub mod markdown;
+mod market;
 mod my_day;
 mod notifications;
 mod session;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}/themes", get(themes::themes_page))
         .route("/w/{ws}/p/{product}/features", get(features::features_page))
         .route("/w/{ws}/features/{id}", get(features::feature_page))
+        .route("/w/{ws}/p/{product}/market", get(market::market_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",
