@@ -165,7 +165,13 @@ mod tests {
             (
                 // One anonymous feedback, nice to have.
                 vec![ev("f1", NiceToHave, None, None)],
-                Demand { feedback_count: 1, customer_count: 0, company_count: 0, arr: 0.0, score: 1 },
+                Demand {
+                    feedback_count: 1,
+                    customer_count: 0,
+                    company_count: 0,
+                    arr: 0.0,
+                    score: 1,
+                },
             ),
             (
                 // Two customers of one company: its ARR counts once.
@@ -173,7 +179,13 @@ mod tests {
                     ev("f1", Critical, Some("c1"), Some(("acme", 1000.0))),
                     ev("f2", Important, Some("c2"), Some(("acme", 1000.0))),
                 ],
-                Demand { feedback_count: 2, customer_count: 2, company_count: 1, arr: 1000.0, score: 5 },
+                Demand {
+                    feedback_count: 2,
+                    customer_count: 2,
+                    company_count: 1,
+                    arr: 1000.0,
+                    score: 5,
+                },
             ),
             (
                 // One customer saying it twice: two feedback, one customer.
@@ -183,12 +195,24 @@ mod tests {
                     ev("f3", NiceToHave, Some("c3"), Some(("globex", 250.5))),
                     ev("f4", Critical, Some("c4"), None),
                 ],
-                Demand { feedback_count: 4, customer_count: 3, company_count: 2, arr: 1250.5, score: 8 },
+                Demand {
+                    feedback_count: 4,
+                    customer_count: 3,
+                    company_count: 2,
+                    arr: 1250.5,
+                    score: 8,
+                },
             ),
             (
                 // A company without ARR counts as a company with 0.
                 vec![ev("f1", Critical, Some("c1"), Some(("tiny", 0.0)))],
-                Demand { feedback_count: 1, customer_count: 1, company_count: 1, arr: 0.0, score: 3 },
+                Demand {
+                    feedback_count: 1,
+                    customer_count: 1,
+                    company_count: 1,
+                    arr: 0.0,
+                    score: 3,
+                },
             ),
         ];
         for (evidence, want) in cases {

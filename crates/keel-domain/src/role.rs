@@ -95,7 +95,10 @@ mod tests {
             (Role::Owner, [true, true, true, true, true, true, true]),
             (Role::Admin, [true, true, true, true, true, true, false]),
             (Role::Member, [true, true, true, true, false, false, false]),
-            (Role::Viewer, [true, false, true, false, false, false, false]),
+            (
+                Role::Viewer,
+                [true, false, true, false, false, false, false],
+            ),
             (Role::Guest, [true, true, false, false, false, false, false]),
         ];
         let perms = [

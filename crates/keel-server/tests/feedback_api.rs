@@ -562,7 +562,12 @@ async fn bulk_triage_is_all_or_nothing() {
         app.workspace(&admin, "acme").await;
         let mut ids = Vec::new();
         for n in 0..3 {
-            let f = add(&app, &admin, json!({"text": format!("Item {n}"), "tags": ["old"]})).await;
+            let f = add(
+                &app,
+                &admin,
+                json!({"text": format!("Item {n}"), "tags": ["old"]}),
+            )
+            .await;
             ids.push(f["id"].as_str().unwrap().to_string());
         }
         let done = app
@@ -579,35 +584,62 @@ async fn bulk_triage_is_all_or_nothing() {
             assert_eq!(item["tags"], json!(["q3"]));
             assert_eq!(item["version"], 2);
         }
-        let page = app.get(&format!("{WS}/feedback?tag=q3"), &admin).await.expect(200).body;
+        let page = app
+            .get(&format!("{WS}/feedback?tag=q3"), &admin)
+            .await
+            .expect(200)
+            .body;
         assert_eq!(page["items"].as_array().unwrap().len(), 3);
 
         // One unknown id: nothing changes.
         let mut with_bad = ids.clone();
         with_bad.push("0190f2b4-0000-7000-8000-000000000000".into());
         let r = app
-            .post(&format!("{WS}/feedback/bulk"), &admin, json!({"ids": with_bad, "status": "new"}))
+            .post(
+                &format!("{WS}/feedback/bulk"),
+                &admin,
+                json!({"ids": with_bad, "status": "new"}),
+            )
             .await
             .expect(422);
         assert_eq!(r.error_fields(), ["ids"]);
-        let page = app.get(&format!("{WS}/feedback?status=archived"), &admin).await.expect(200).body;
-        assert_eq!(page["items"].as_array().unwrap().len(), 3, "nothing reopened");
+        let page = app
+            .get(&format!("{WS}/feedback?status=archived"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(
+            page["items"].as_array().unwrap().len(),
+            3,
+            "nothing reopened"
+        );
         // Another workspace's owner naming acme's ids: unknown there.
         let stranger = app.user(&admin, "sam@example.com").await;
         app.workspace(&stranger, "other").await;
         let r = app
-            .post("/api/v1/workspaces/other/feedback/bulk", &stranger, json!({"ids": [ids[0]], "status": "new"}))
+            .post(
+                "/api/v1/workspaces/other/feedback/bulk",
+                &stranger,
+                json!({"ids": [ids[0]], "status": "new"}),
+            )
             .await
             .expect(422);
         assert_eq!(r.error_fields(), ["ids"]);
-        let still = app.get(&format!("{WS}/feedback/{}", ids[0]), &admin).await.expect(200).body;
+        let still = app
+            .get(&format!("{WS}/feedback/{}", ids[0]), &admin)
+            .await
+            .expect(200)
+            .body;
         assert_eq!(still["status"], "archived");
         for (body, field) in [
             (json!({"ids": [], "status": "new"}), "ids"),
             (json!({"ids": [ids[0]]}), "status"),
             (json!({"ids": [ids[0]], "status": "closed"}), "status"),
         ] {
-            let r = app.post(&format!("{WS}/feedback/bulk"), &admin, body).await.expect(422);
+            let r = app
+                .post(&format!("{WS}/feedback/bulk"), &admin, body)
+                .await
+                .expect(422);
             assert_eq!(r.error_fields(), [field]);
         }
         app.finish().await;

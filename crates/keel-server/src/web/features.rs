@@ -123,7 +123,10 @@ pub async fn feature_page(
                 feedback_id: r.feedback_id.clone(),
                 excerpt: r.excerpt.clone(),
                 importance: r.importance.clone(),
-                who: r.customer_name.clone().unwrap_or_else(|| "Anonymous".into()),
+                who: r
+                    .customer_name
+                    .clone()
+                    .unwrap_or_else(|| "Anonymous".into()),
                 company: r.company_name.clone().unwrap_or_default(),
                 arr: r.company_arr.map(money).unwrap_or_default(),
             });
@@ -141,7 +144,10 @@ pub async fn feature_page(
         can_see_customers,
         quotes,
         notify,
-        statuses: FeatureStatus::ALL.iter().map(FeatureStatus::as_str).collect(),
+        statuses: FeatureStatus::ALL
+            .iter()
+            .map(FeatureStatus::as_str)
+            .collect(),
         types: FeatureType::ALL.iter().map(FeatureType::as_str).collect(),
     })
 }

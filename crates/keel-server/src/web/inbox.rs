@@ -74,7 +74,11 @@ struct InboxPage {
 impl InboxPage {
     /// Link to an item keeping the filters.
     fn item_href(&self, id: &str) -> String {
-        let sep = if self.filter_query.is_empty() { "?" } else { "&" };
+        let sep = if self.filter_query.is_empty() {
+            "?"
+        } else {
+            "&"
+        };
         format!(
             "/w/{}/p/{}/feedback?{}{sep}item={id}",
             self.chrome.ws,

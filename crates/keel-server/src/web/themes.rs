@@ -40,12 +40,20 @@ pub fn sparkline(weeks: &[ThemeWeek]) -> String {
     const W: f64 = 120.0;
     const H: f64 = 28.0;
     let max = weeks.iter().map(|w| w.count).max().unwrap_or(0).max(1) as f64;
-    let step = if weeks.len() > 1 { W / (weeks.len() - 1) as f64 } else { 0.0 };
+    let step = if weeks.len() > 1 {
+        W / (weeks.len() - 1) as f64
+    } else {
+        0.0
+    };
     let points: Vec<String> = weeks
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            let x = if weeks.len() > 1 { i as f64 * step } else { W / 2.0 };
+            let x = if weeks.len() > 1 {
+                i as f64 * step
+            } else {
+                W / 2.0
+            };
             let y = H - 2.0 - (w.count as f64 / max) * (H - 4.0);
             format!("{x:.1},{y:.1}")
         })
@@ -66,7 +74,8 @@ pub async fn themes_page(
     user: WebUser,
     Path((ws, product_key)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (mut chrome, access) = Chrome::for_workspace(&app, &user, &ws, "Themes", "feedback").await?;
+    let (mut chrome, access) =
+        Chrome::for_workspace(&app, &user, &ws, "Themes", "feedback").await?;
     if !access.role.allows(Permission::ReadCustomers) {
         return Err(not_found("page"));
     }
@@ -83,7 +92,10 @@ pub async fn themes_page(
         .flat_map(|t| t.feedback_ids.iter().take(SAMPLES).cloned())
         .collect();
     let rows = repo::feedback::get_many(app.store.db(), ws_id, &wanted).await?;
-    let text: HashMap<&str, &str> = rows.iter().map(|r| (r.id.as_str(), r.text.as_str())).collect();
+    let text: HashMap<&str, &str> = rows
+        .iter()
+        .map(|r| (r.id.as_str(), r.text.as_str()))
+        .collect();
     let themes = list
         .items
         .iter()
@@ -121,14 +133,20 @@ mod tests {
         counts
             .iter()
             .enumerate()
-            .map(|(i, &count)| ThemeWeek { week: format!("2026-W{:02}", i + 1), count })
+            .map(|(i, &count)| ThemeWeek {
+                week: format!("2026-W{:02}", i + 1),
+                count,
+            })
             .collect()
     }
 
     #[test]
     fn sparkline_scales_to_the_busiest_week() {
         let svg = sparkline(&weeks(&[1, 4, 2]));
-        assert!(svg.contains(r#"points="0.0,20.0 60.0,2.0 120.0,14.0""#), "{svg}");
+        assert!(
+            svg.contains(r#"points="0.0,20.0 60.0,2.0 120.0,14.0""#),
+            "{svg}"
+        );
         assert!(sparkline(&weeks(&[3])).contains("<circle"));
         assert!(sparkline(&[]).contains("<polyline points=\"\"/>"));
     }

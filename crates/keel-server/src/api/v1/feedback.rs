@@ -12,8 +12,8 @@ use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{
-    Feedback, FeedbackBulk, FeedbackCustomer, FeedbackLink, FeedbackPatch, NewFeedback, NewFeedbackLink, Page,
-    Problem,
+    Feedback, FeedbackBulk, FeedbackCustomer, FeedbackLink, FeedbackPatch, NewFeedback,
+    NewFeedbackLink, Page, Problem,
 };
 use keel_domain::ids::new_id;
 use keel_domain::insight::{FeedbackSource, FeedbackStatus, Importance, Sentiment};

@@ -170,8 +170,7 @@ pub(crate) async fn themes_of(app: &AppState, product_id: &str) -> ApiResult<The
         Some(f) => f,
         None => {
             if method == "lexical" && app.insight.model().is_some() {
-                texts =
-                    repo::feedback::texts_of_product(app.store.db(), product_id, false).await?;
+                texts = repo::feedback::texts_of_product(app.store.db(), product_id, false).await?;
                 if texts.len() > THEME_ITEMS {
                     texts.drain(..texts.len() - THEME_ITEMS);
                 }
