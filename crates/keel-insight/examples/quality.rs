@@ -101,13 +101,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     runs.sort();
     println!(
-        "| embed, all {} in one call (sorted by length into batches of {}): per text, median of 3 | {} |",
+        "| embed, all {} in one call (sorted by length, batches of up to {}): per text, median of 3 | {} |",
         texts.len(),
         keel_insight::BATCH_SIZE,
         ms(runs[1])
     );
+    // Timings on a shared machine mean little without how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| {
+            format!(
+                ", load average {}",
+                l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+            )
+        })
+        .unwrap_or_default();
     println!(
-        "\n{} threads (RAYON_NUM_THREADS), release build, f32 on the CPU.",
+        "\nRelease build, f32 on the CPU, {} cores available{load}.",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     Ok(())
