@@ -28,4 +28,6 @@ if (document.querySelector('[data-cycle]')) import('./cycles.js');
 if (document.querySelector('[data-inbox]')) import('./inbox.js');
 if (document.querySelector('[data-features], [data-feature]')) import('./features.js');
 if (document.querySelector('[data-market]')) import('./market.js');
+if (document.querySelector('[data-journey]')) import('./journeys.js');
+if (document.querySelector('[data-personas], [data-persona]')) import('./personas.js');
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');

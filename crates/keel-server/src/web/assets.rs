@@ -32,6 +32,8 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("inbox.js"),
     asset!("features.js"),
     asset!("market.js"),
+    asset!("journeys.js"),
+    asset!("personas.js"),
     asset!("customers.js"),
 ];
 

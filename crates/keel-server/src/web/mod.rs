@@ -12,16 +12,19 @@ mod chrome;
 mod customers;
 mod cycles;
 mod detail;
+mod emotion_curve;
 mod error;
 mod features;
 mod home;
 mod inbox;
+mod journeys;
 mod list;
 pub(crate) mod list_query;
 pub mod markdown;
 mod market;
 mod my_day;
 mod notifications;
+mod personas;
 mod session;
 mod settings;
 mod themes;
@@ -74,5 +77,12 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/customers/{id}", get(customers::customer_page))
         .route("/w/{ws}/companies", get(customers::companies_page))
         .route("/w/{ws}/companies/{id}", get(customers::company_page))
+        .route(
+            "/w/{ws}/p/{product}/journeys",
+            get(journeys::journeys_page).post(journeys::new_journey_submit),
+        )
+        .route("/w/{ws}/journeys/{id}", get(journeys::journey_page))
+        .route("/w/{ws}/personas", get(personas::personas_page))
+        .route("/w/{ws}/personas/{id}", get(personas::persona_page))
         .route("/static/{file}", get(assets::serve))
 }
