@@ -764,6 +764,20 @@ fn routes() -> Vec<Route> {
             MEMBER,
         ),
         row(
+            "GET",
+            "/api/v1/workspaces/{ws}/feedback/{id}/similar",
+            FreshFeedback,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/feedback/themes",
+            Nothing,
+            |_| Some(json!({"$query": "product=KEEL"})),
+            READ_CUSTOMERS,
+        ),
+        row(
             "POST",
             "/api/v1/workspaces/{ws}/feedback/bulk",
             FeedbackInBody,
