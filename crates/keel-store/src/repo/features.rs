@@ -155,7 +155,8 @@ pub struct EvidenceRow {
     pub company_arr: Option<f64>,
 }
 
-const EVIDENCE: &str = "SELECT l.id AS link_id, l.feedback_id, l.feature_id, f.title AS feature_title,
+const EVIDENCE: &str =
+    "SELECT l.id AS link_id, l.feedback_id, l.feature_id, f.title AS feature_title,
     l.importance, l.excerpt, l.created_at, fb.text AS feedback_text,
     cu.id AS customer_id, cu.name AS customer_name, cu.email AS customer_email,
     cu.segment AS customer_segment, co.id AS company_id, co.name AS company_name,
