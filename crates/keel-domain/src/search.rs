@@ -86,6 +86,13 @@ pub const MIN_PREFIX_CHARS: usize = 2;
 pub const MARK_START: char = '«';
 /// Marks the end of a match in a snippet.
 pub const MARK_END: char = '»';
+/// How many times a title word counts as much as a body word.
+pub const TITLE_WEIGHT: f64 = 10.0;
+/// What a word matched only as the typed prefix counts, of a whole match.
+pub const PREFIX_MATCH: f64 = 0.7;
+/// Field lengths (in words) at which length normalisation is neutral.
+const TYPICAL_TITLE_WORDS: f64 = 8.0;
+const TYPICAL_BODY_WORDS: f64 = 40.0;
 /// Longest snippet, in characters (without the `…` and markers).
 pub const SNIPPET_CHARS: usize = 160;
 /// Longest title made from a text (feedback has no title of its own).
@@ -177,14 +184,66 @@ impl SearchQuery {
         split_words(text).any(|(_, w)| self.matching_word(w).is_some())
     }
 
-    /// Which query word `word` (as it appears in a text) matches, if any.
-    fn matching_word(&self, word: &str) -> Option<usize> {
+    /// Which query word `word` (as it appears in a text) matches, if any,
+    /// and whether whole (not only as the typed prefix).
+    fn match_of(&self, word: &str) -> Option<(usize, bool)> {
+        let last = self.folded.len().checked_sub(1)?;
+        // Most words are ASCII: compare without folding (no allocation).
+        if word.is_ascii() {
+            if let Some(i) = self
+                .folded
+                .iter()
+                .position(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
+            {
+                return Some((i, true));
+            }
+            let prefix = self.folded[last].as_bytes();
+            let typed = self.prefix_last
+                && word.len() > prefix.len()
+                && word.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix);
+            return typed.then_some((last, false));
+        }
         let word = fold(word);
-        let last = self.folded.len().saturating_sub(1);
-        self.folded
+        if let Some(i) = self.folded.iter().position(|w| *w == word) {
+            return Some((i, true));
+        }
+        (self.prefix_last && word.starts_with(self.folded[last].as_str())).then_some((last, false))
+    }
+
+    /// Which query word `word` matches, if any.
+    fn matching_word(&self, word: &str) -> Option<usize> {
+        self.match_of(word).map(|(i, _)| i)
+    }
+
+    /// How well an item matches, higher is better: per field, BM25's
+    /// saturating term frequency with length normalisation, a title word
+    /// counting [`TITLE_WEIGHT`] times a body word, and a word matched only
+    /// as the typed prefix counting [`PREFIX_MATCH`] of a whole one. There
+    /// is no inverse document frequency: every candidate contains every
+    /// word, so it would only reweigh words against each other. A title
+    /// match always beats a body-only match.
+    pub fn score(&self, title: &str, body: &str) -> f64 {
+        TITLE_WEIGHT * self.field_score(title, TYPICAL_TITLE_WORDS)
+            + self.field_score(body, TYPICAL_BODY_WORDS)
+    }
+
+    fn field_score(&self, text: &str, typical_words: f64) -> f64 {
+        const K1: f64 = 1.2;
+        const B: f64 = 0.75;
+        let mut frequency = [0.0f64; MAX_WORDS];
+        let mut words = 0usize;
+        for (_, word) in split_words(text) {
+            words += 1;
+            if let Some((i, whole)) = self.match_of(word) {
+                frequency[i] += if whole { 1.0 } else { PREFIX_MATCH };
+            }
+        }
+        let norm = K1 * (1.0 - B + B * words as f64 / typical_words);
+        frequency
             .iter()
-            .enumerate()
-            .position(|(i, w)| *w == word || (self.prefix_last && i == last && word.starts_with(w)))
+            .filter(|f| **f > 0.0)
+            .map(|f| f * (K1 + 1.0) / (f + norm))
+            .sum()
     }
 
     /// Up to `max` characters of `text` (whitespace runs count as one
@@ -458,6 +517,37 @@ mod tests {
         );
         let s = q("csv export").snippet("", &body);
         assert!(s.contains("«csv» «export»"), "{s}");
+    }
+
+    #[test]
+    fn scores_rank_titles_whole_words_and_focus_first() {
+        let export = q("export");
+        let title = export.score("Export to CSV", "");
+        let body = export.score("Polish", "The export export export button is misaligned");
+        assert!(
+            title > body,
+            "a title match beats any body match: {title} {body}"
+        );
+        let whole = export.score("", "export it");
+        let prefix = export.score("", "exporting it");
+        assert!(whole > prefix && prefix > 0.0, "{whole} {prefix}");
+        assert!(
+            q("export ").score("", "exporting it") == 0.0,
+            "a finished word is whole"
+        );
+        let twice = export.score("", "export and export again");
+        let once = export.score("", "export and then again");
+        assert!(twice > once, "{twice} {once}");
+        let short = export.score("", "export");
+        let long = export.score("", &format!("export {}", "word ".repeat(80)));
+        assert!(short > long, "{short} {long}");
+        let both = q("csv export").score("", "export to csv");
+        assert!(both > once, "more of the words");
+        assert_eq!(
+            q("zurich").score("Office in Zürich", ""),
+            q("zurich").score("Office in Zurich", "")
+        );
+        assert_eq!(q("nothing").score("Title", "Body"), 0.0);
     }
 
     #[test]

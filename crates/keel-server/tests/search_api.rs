@@ -186,6 +186,58 @@ async fn one_box_finds_every_kind_best_first_with_marked_snippets() {
 }
 
 #[tokio::test]
+async fn an_old_title_match_is_not_crowded_out_by_newer_mentions() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let old = created(
+            &app,
+            &admin,
+            "features",
+            json!({"product": "KEEL", "title": "Login redesign", "problem": "Old and clunky."}),
+        )
+        .await;
+        // More newer body mentions than a kind's candidates.
+        let ws = app.get(WS, &admin).await.expect(200).body["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let product = app
+            .get(&format!("{WS}/products/KEEL"), &admin)
+            .await
+            .expect(200)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let rows: Vec<String> = (0..250)
+            .map(|n| {
+                format!(
+                    "('f-{n:04}', '{ws}', '{product}', 'Feature {n}', 'Users mention the login now and then', \
+                     '2030-01-01T00:00:00.000000Z', '2030-01-01T00:00:00.000000Z')"
+                )
+            })
+            .collect();
+        app.db
+            .store
+            .execute_admin(&format!(
+                "INSERT INTO features (id, workspace_id, product_id, title, problem, created_at, updated_at) VALUES {}",
+                rows.join(", ")
+            ))
+            .await
+            .unwrap();
+        let items = search(&app, &admin, "login", "&kind=feature").await;
+        assert_eq!(items.len(), 20);
+        assert_eq!(items[0]["id"], old["id"], "{:?}", found(&items));
+        assert_eq!(items[0]["snippet"], "«Login» redesign");
+        // Equal scores: newest first.
+        assert_eq!(items[1]["title"], "Feature 249");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn prefixes_case_and_diacritics() {
     for backend in backends() {
         let app = TestApp::new(backend).await;

@@ -21,17 +21,27 @@
 //!
 //! # Query
 //!
-//! 1. **Rank** (dialect SQL, side by side below): per kind, the
-//!    [`CANDIDATES_PER_KIND`] newest documents of the workspace that contain
-//!    every word, scored by `bm25` (title weight 10, body 1) on SQLite and
-//!    `ts_rank` (title 1, body 0.1) on PostgreSQL; then the best `limit` of
-//!    all kinds. Capping the candidates keeps a search over a million items
-//!    bounded when a word is in a large share of them: the newest matches
-//!    are the ones ranked. On SQLite a workspace's docs are one rowid range
-//!    (`(workspace number << 40) + sequence`), so FTS5 reads only that
-//!    workspace's postings, newest first, and stops.
-//! 2. **Show** (portable SQL, written once): title, body and task key of the
-//!    hits, joined from the source tables.
+//! One statement (dialect SQL for the matching, side by side below; the
+//! rest portable):
+//!
+//! 1. **Candidates**: per kind, the [`CANDIDATES_PER_KIND`] newest
+//!    documents of the workspace that contain every word, and as many of
+//!    the newest whose *title* contains every word (so a strong old title
+//!    match is not crowded out by newer mentions in bodies). Both are
+//!    index walks newest first that stop early, so their cost does not grow
+//!    with how many items contain a word. On SQLite a workspace's docs are
+//!    one rowid range (`(workspace number << 40) + sequence`): FTS5 reads
+//!    only that workspace's postings. On PostgreSQL the planner picks the
+//!    GIN index for rare words and `(workspace_id, kind, doc)` for common
+//!    ones, per query.
+//! 2. **Show**: title, body and task key of the candidates, joined from the
+//!    source tables.
+//!
+//! The candidates are then scored by `SearchQuery::score` (BM25-style term
+//! frequency per field, title ten times body), the same on both backends,
+//! and the best `limit` returned. SQLite's `bm25()` was not used: it counts
+//! every posting of each word to weigh it, which costs ~15-60 ms for a
+//! word in a third of a million items.
 //!
 //! Query text never reaches either database as syntax: words are runs of
 //! letters and digits (`keel_domain::search`), each quoted as a literal.
@@ -46,17 +56,19 @@
 use crate::{Backend, Db, StoreResult};
 use keel_domain::search::{SearchKind, SearchQuery};
 
-/// How many of a kind's newest matching documents are ranked.
-pub const CANDIDATES_PER_KIND: i64 = 500;
+/// How many of a kind's newest matching documents are ranked (and as many
+/// of its newest title matches).
+pub const CANDIDATES_PER_KIND: i64 = 200;
 
-/// The kinds that have an index, with their SQLite FTS5 table.
-const INDEXED: &[(SearchKind, &str)] = &[
-    (SearchKind::Task, "search_fts_task"),
-    (SearchKind::Feature, "search_fts_feature"),
-    (SearchKind::Feedback, "search_fts_feedback"),
-    (SearchKind::Customer, "search_fts_customer"),
-    (SearchKind::Company, "search_fts_company"),
-    (SearchKind::Persona, "search_fts_persona"),
+/// The kinds that have an index: their SQLite FTS5 table, and whether
+/// their documents have a title (feedback has none).
+const INDEXED: &[(SearchKind, &str, bool)] = &[
+    (SearchKind::Task, "search_fts_task", true),
+    (SearchKind::Feature, "search_fts_feature", true),
+    (SearchKind::Feedback, "search_fts_feedback", false),
+    (SearchKind::Customer, "search_fts_customer", true),
+    (SearchKind::Company, "search_fts_company", true),
+    (SearchKind::Persona, "search_fts_persona", true),
 ];
 
 /// One hit, with the text to show it from.
@@ -77,10 +89,11 @@ pub struct Hit {
 }
 
 /// The FTS5 query: every word as a quoted string (`""` doubles a quote),
-/// all required; the last one as a prefix when the query says so.
-pub fn fts5_query(query: &SearchQuery) -> String {
+/// all required; the last one as a prefix when the query says so. With
+/// `title_only`, every word must be in the title column.
+pub fn fts5_query(query: &SearchQuery, title_only: bool) -> String {
     let n = query.words().len();
-    query
+    let words = query
         .words()
         .iter()
         .enumerate()
@@ -93,14 +106,21 @@ pub fn fts5_query(query: &SearchQuery) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join(" AND ")
+        .join(" AND ");
+    if title_only {
+        format!("title : ({words})")
+    } else {
+        words
+    }
 }
 
 /// The `to_tsquery` text: every word as a quoted lexeme (`''` doubles a
 /// quote, `\\` a backslash), all required (`&`); the last one as a prefix
-/// (`:*`) when the query says so.
-pub fn tsquery(query: &SearchQuery) -> String {
+/// (`:*`) when the query says so. With `title_only`, every word must carry
+/// the title's weight (`:A`).
+pub fn tsquery(query: &SearchQuery, title_only: bool) -> String {
     let n = query.words().len();
+    let weight = if title_only { "A" } else { "" };
     query
         .words()
         .iter()
@@ -108,7 +128,9 @@ pub fn tsquery(query: &SearchQuery) -> String {
         .map(|(i, w)| {
             let quoted = format!("'{}'", w.replace('\\', "\\\\").replace('\'', "''"));
             if i + 1 == n && query.prefix_last() {
-                format!("{quoted}:*")
+                format!("{quoted}:*{weight}")
+            } else if title_only {
+                format!("{quoted}:{weight}")
             } else {
                 quoted
             }
@@ -117,38 +139,32 @@ pub fn tsquery(query: &SearchQuery) -> String {
         .join(" & ")
 }
 
-/// The ranking query for `kinds`: `$1` the match text, `$2` the workspace
-/// id, `$3` the limit; answers `(doc, score)` best first.
-fn ranking_sql(backend: Backend, kinds: &[(SearchKind, &str)]) -> String {
-    let per_kind: Vec<String> = kinds
-        .iter()
-        .map(|(kind, fts_table)| match backend {
-            // The workspace's rowid range of the kind's FTS5 table, newest
-            // first; bm25 is lower-is-better, so negated.
-            Backend::Sqlite => format!(
-                "SELECT * FROM (SELECT rowid AS doc, -bm25({fts_table}, 10.0, 1.0) AS score \
-                 FROM {fts_table} WHERE {fts_table} MATCH $1 \
-                 AND rowid > (SELECT num FROM search_workspaces WHERE workspace_id = $2) << 40 \
-                 AND rowid < ((SELECT num FROM search_workspaces WHERE workspace_id = $2) + 1) << 40 \
-                 ORDER BY rowid DESC LIMIT {CANDIDATES_PER_KIND})"
-            ),
-            // The kind's newest matching rows (GIN for rare words, the
-            // (workspace_id, kind, doc) index for common ones: the planner
-            // chooses per query), ranked after the cut.
-            Backend::Postgres => format!(
-                "SELECT * FROM (SELECT c.doc, \
-                 CAST(ts_rank(CAST('{{0, 0, 0.1, 1}}' AS FLOAT4[]), c.document, to_tsquery('keel_search', $1)) AS FLOAT8) AS score \
-                 FROM (SELECT doc, document FROM search_docs \
-                 WHERE workspace_id = $2 AND kind = '{kind}' AND document @@ to_tsquery('keel_search', $1) \
-                 ORDER BY doc DESC LIMIT {CANDIDATES_PER_KIND}) c) k_{kind}",
-                kind = kind.as_str()
-            ),
-        })
-        .collect();
-    format!(
-        "SELECT doc, score FROM ({}) ranked ORDER BY score DESC, doc DESC LIMIT $3",
-        per_kind.join(" UNION ALL ")
-    )
+/// The candidate docs of `kinds` (see the module docs): `$1` the match
+/// text, `$2` the same for titles only, `$3` the workspace id.
+fn candidates_sql(backend: Backend, kinds: &[(SearchKind, &str, bool)]) -> String {
+    let mut parts = Vec::new();
+    for (kind, fts_table, has_title) in kinds {
+        let matches: &[&str] = if *has_title { &["$1", "$2"] } else { &["$1"] };
+        for m in matches {
+            parts.push(match backend {
+                // The workspace's rowid range of the kind's FTS5 table,
+                // newest first.
+                Backend::Sqlite => format!(
+                    "SELECT rowid FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH {m} \
+                     AND rowid > (SELECT num FROM search_workspaces WHERE workspace_id = $3) << 40 \
+                     AND rowid < ((SELECT num FROM search_workspaces WHERE workspace_id = $3) + 1) << 40 \
+                     ORDER BY rowid DESC LIMIT {CANDIDATES_PER_KIND})"
+                ),
+                Backend::Postgres => format!(
+                    "(SELECT doc FROM search_docs WHERE workspace_id = $3 AND kind = '{kind}' \
+                     AND document @@ to_tsquery('keel_search', {m}) \
+                     ORDER BY doc DESC LIMIT {CANDIDATES_PER_KIND})",
+                    kind = kind.as_str()
+                ),
+            });
+        }
+    }
+    parts.join(" UNION ")
 }
 
 /// What a hit shows, for a list of docs (portable SQL): `(doc, kind, id,
@@ -168,68 +184,105 @@ const SHOW: &str = "SELECT d.doc, d.kind, d.item_id, \
 
 type ShowRow = (i64, String, String, Option<String>, String, String);
 
-/// The best `limit` hits of `kinds` in the workspace, best first. Kinds
-/// without an index yet (ideas, goals, docs) find nothing.
+/// The best `limit` hits of `kinds` in the workspace, best first (newest
+/// first on equal scores). Kinds without an index yet (ideas, goals, docs)
+/// find nothing.
 pub async fn search(
-    mut db: Db<'_>,
+    db: Db<'_>,
     workspace_id: &str,
     query: &SearchQuery,
     kinds: &[SearchKind],
-    limit: i64,
+    limit: usize,
 ) -> StoreResult<Vec<Hit>> {
-    let indexed: Vec<(SearchKind, &str)> = INDEXED
+    let indexed: Vec<(SearchKind, &str, bool)> = INDEXED
         .iter()
-        .filter(|(k, _)| kinds.contains(k))
+        .filter(|(k, _, _)| kinds.contains(k))
         .copied()
         .collect();
-    if query.is_empty() || indexed.is_empty() || limit < 1 {
+    if query.is_empty() || indexed.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
     let backend = db.backend();
-    let text = match backend {
-        Backend::Sqlite => fts5_query(query),
-        Backend::Postgres => tsquery(query),
+    let (text, title_text) = match backend {
+        Backend::Sqlite => (fts5_query(query, false), fts5_query(query, true)),
+        Backend::Postgres => (tsquery(query, false), tsquery(query, true)),
     };
-    let sql = ranking_sql(backend, &indexed);
+    let sql = format!(
+        "{SHOW} WHERE d.workspace_id = $3 AND d.doc IN ({})",
+        candidates_sql(backend, &indexed)
+    );
     // Planned for these words every time (`persistent(false)`): a plan
-    // cached for unknown words would pick one index for rare and common
-    // words alike.
-    let ranked: Vec<(i64, f64)> = on_db!(db.re(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    // cached for unknown words would walk the same index for rare and
+    // common words alike.
+    let rows: Vec<ShowRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(&text)
+        .bind(&title_text)
         .bind(workspace_id)
-        .bind(limit)
         .persistent(false)
         .fetch_all(c)
         .await)?;
-    if ranked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (0..ranked.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "{SHOW} WHERE d.workspace_id = $1 AND d.doc IN ({})",
-        placeholders.join(", ")
-    );
-    let rows: Vec<ShowRow> = on_db!(db, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(workspace_id);
-        for (doc, _) in &ranked {
-            q = q.bind(*doc);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(ranked
-        .iter()
-        .filter_map(|(doc, score)| {
-            let (_, kind, id, key, title, body) = rows.iter().find(|r| r.0 == *doc)?;
-            Some(Hit {
-                kind: SearchKind::parse("kind", kind).ok()?,
-                id: id.clone(),
-                key: key.clone(),
-                title: title.clone(),
-                body: body.clone(),
-                score: *score,
-            })
+    let mut hits: Vec<(i64, Hit)> = rows
+        .into_iter()
+        .filter_map(|(doc, kind, id, key, title, body)| {
+            let score = query.score(&title, &body);
+            Some((
+                doc,
+                Hit {
+                    kind: SearchKind::parse("kind", &kind).ok()?,
+                    id,
+                    key,
+                    title,
+                    body,
+                    score,
+                },
+            ))
         })
-        .collect())
+        .collect();
+    hits.sort_by(|(doc_a, a), (doc_b, b)| b.score.total_cmp(&a.score).then(doc_b.cmp(doc_a)));
+    hits.truncate(limit);
+    Ok(hits.into_iter().map(|(_, h)| h).collect())
+}
+
+/// The size of the search index: documents, and bytes on disk per table
+/// or index (SQLite: `search_docs`, its indexes and the FTS5 shadow tables;
+/// PostgreSQL: `search_docs` with its `tsvector`s, and its indexes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSize {
+    pub documents: i64,
+    pub parts: Vec<(String, i64)>,
+    /// The whole database, for comparison.
+    pub database_bytes: i64,
+}
+
+/// Measures the index (reads every page of it on SQLite: for tools and
+/// benchmarks, not requests).
+pub async fn index_size(mut db: Db<'_>) -> StoreResult<IndexSize> {
+    let (documents,): (i64,) = on_db!(db.re(), c => sqlx::query_as("SELECT COUNT(*) FROM search_docs")
+        .fetch_one(c)
+        .await)?;
+    let (parts_sql, database_sql) = match db.backend() {
+        Backend::Sqlite => (
+            "SELECT name, CAST(SUM(pgsize) AS INTEGER) FROM dbstat \
+             WHERE name LIKE '%search%' GROUP BY name ORDER BY name",
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+        ),
+        Backend::Postgres => (
+            "SELECT CAST(relname AS TEXT), \
+             CASE WHEN relkind = 'r' THEN pg_table_size(oid) ELSE pg_relation_size(oid) END \
+             FROM pg_class WHERE relname LIKE 'search_docs%' AND relkind IN ('r', 'i') \
+             AND relnamespace = CAST(current_schema() AS REGNAMESPACE) ORDER BY relname",
+            "SELECT pg_database_size(current_database())",
+        ),
+    };
+    let parts: Vec<(String, i64)> =
+        on_db!(db.re(), c => sqlx::query_as(parts_sql).fetch_all(c).await)?;
+    let (database_bytes,): (i64,) =
+        on_db!(db, c => sqlx::query_as(database_sql).fetch_one(c).await)?;
+    Ok(IndexSize {
+        documents,
+        parts,
+        database_bytes,
+    })
 }
 
 #[cfg(test)]
@@ -242,9 +295,21 @@ mod tests {
 
     #[test]
     fn queries_quote_every_word() {
-        assert_eq!(fts5_query(&q("Export CSV")), "\"export\" AND \"csv\"*");
-        assert_eq!(fts5_query(&q("export ")), "\"export\"");
-        assert_eq!(tsquery(&q("Export CSV")), "'export' & 'csv':*");
-        assert_eq!(tsquery(&q("a\" OR 'b' NOT")), "'a' & 'or' & 'b' & 'not':*");
+        assert_eq!(
+            fts5_query(&q("Export CSV"), false),
+            "\"export\" AND \"csv\"*"
+        );
+        assert_eq!(fts5_query(&q("export "), false), "\"export\"");
+        assert_eq!(
+            fts5_query(&q("Export CSV"), true),
+            "title : (\"export\" AND \"csv\"*)"
+        );
+        assert_eq!(tsquery(&q("Export CSV"), false), "'export' & 'csv':*");
+        assert_eq!(tsquery(&q("Export CSV"), true), "'export':A & 'csv':*A");
+        assert_eq!(tsquery(&q("export "), true), "'export':A");
+        assert_eq!(
+            tsquery(&q("a\" OR 'b' NOT"), false),
+            "'a' & 'or' & 'b' & 'not':*"
+        );
     }
 }

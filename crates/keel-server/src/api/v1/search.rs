@@ -51,8 +51,9 @@ pub struct SearchParams {
 /// first, then replace the markers with `<mark>` and `</mark>`. Results
 /// depend on the role: feedback, customers, companies and personas need
 /// the right to read customer data (guests do not have it; asking for
-/// those kinds gives no hits). When more than 500 items of one kind
-/// match, the 500 newest are ranked.
+/// those kinds gives no hits). When more than 200 items of one kind
+/// match, the 200 newest are ranked, with the 200 newest whose title
+/// matches.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/search", tag = "search",
     params(("ws" = String, Path, description = "Workspace slug"), SearchParams),
     responses((status = 200, body = SearchResults), (status = 401, body = Problem), (status = 404, body = Problem),
@@ -91,7 +92,14 @@ pub async fn search(
         .into_iter()
         .filter(|k| ctx.role.allows(k.permission()))
         .collect();
-    let hits = store::search(app.store.db(), &ctx.workspace.id, &query, &visible, limit).await?;
+    let hits = store::search(
+        app.store.db(),
+        &ctx.workspace.id,
+        &query,
+        &visible,
+        limit as usize,
+    )
+    .await?;
     let items = hits
         .into_iter()
         .map(|h| SearchHit {
