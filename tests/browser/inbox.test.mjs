@@ -93,6 +93,8 @@ test('the keyboard moves through the inbox and triages', async () => {
   await eventually(async () => (await page.locator('[data-detail]').getAttribute('data-id')) === second);
   await page.keyboard.press('e');
   await eventually(async () => (await apiCall(token, 'GET', `${WS}/feedback/${second}`)).status === 'triaged');
+  // Act again only once the page shows it, as a person would.
+  await eventually(async () => (await page.locator(`[data-row][data-item="${second}"]`).textContent()).includes('triaged'));
   // Tags: t focuses the tag box.
   await page.locator(`[data-row][data-item="${second}"]`).focus();
   await page.keyboard.press('t');
@@ -101,12 +103,14 @@ test('the keyboard moves through the inbox and triages', async () => {
   await page.keyboard.type(', pdf');
   await page.keyboard.press('Tab');
   await eventually(async () => (await apiCall(token, 'GET', `${WS}/feedback/${second}`)).tags.includes('pdf'));
+  await eventually(async () => (await page.locator('[data-detail] [data-tags]').inputValue()).includes('pdf'));
+  await page.waitForLoadState('networkidle');
   // a archives and moves on to the next item.
   await page.locator(`[data-row][data-item="${second}"]`).focus();
   await page.keyboard.press('a');
   await eventually(async () => (await apiCall(token, 'GET', `${WS}/feedback/${second}`)).status === 'archived');
   await eventually(async () => (await page.locator(`[data-row][data-item="${second}"]`).count()) === 0);
-  assert.notEqual(await page.locator('[data-detail]').getAttribute('data-id'), second);
+  await eventually(async () => (await page.locator('[data-detail]').getAttribute('data-id')) !== second);
   assert.deepEqual(errors(page), []);
   await screenshot(page, 'inbox-triaged');
 });

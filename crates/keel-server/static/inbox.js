@@ -21,10 +21,20 @@ let pending = false;
 function refresh(focus = null) {
   if (refreshing) { pending = true; return refreshing; }
   const keepRow = document.activeElement?.closest?.('[data-row]')?.dataset.item ?? null;
+  // A field being typed in keeps its text and caret across the swap, as
+  // long as the same item is shown.
+  const active = document.activeElement;
+  const typed = active && root.contains(active) && active.id && active.matches('input:not([type="checkbox"]), textarea')
+    ? { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd, item: selectedId() }
+    : null;
   refreshing = (async () => {
-    const res = await fetch(location.href, { credentials: 'same-origin' });
+    const url = location.href;
+    const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) { announce('Could not reload the inbox; reload the page.'); return; }
-    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('[data-inbox]');
+    const html = await res.text();
+    // Another item was chosen meanwhile: this answer is stale; go again.
+    if (url !== location.href) { pending = true; return; }
+    const fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-inbox]');
     if (!fresh) return;
     const open = root.querySelector('details.add-feedback')?.open;
     root.replaceChildren(...fresh.childNodes);
@@ -32,7 +42,12 @@ function refresh(focus = null) {
     if (add && open !== undefined) add.open = open;
     updateBulk();
     loadSimilar();
-    if (focus) root.querySelector(focus)?.focus();
+    const field = typed && typed.item === selectedId() ? root.querySelector(`#${typed.id}`) : null;
+    if (field) {
+      field.value = typed.value;
+      field.focus();
+      field.setSelectionRange?.(typed.start, typed.end);
+    } else if (focus) root.querySelector(focus)?.focus();
     else if (keepRow) root.querySelector(`[data-row][data-item="${keepRow}"]`)?.focus();
   })().finally(() => {
     refreshing = null;
@@ -263,6 +278,20 @@ async function loadSimilar() {
 
 loadSimilar();
 connect(ws, () => {}, Number(document.body.dataset.seq));
+// A change arriving live while someone types in the inbox waits until
+// they leave the field: re-rendering under them would drop what they typed.
+let liveWaiting = false;
+const editing = () => {
+  const el = document.activeElement;
+  return el && root.contains(el) && el.matches('input:not([type="checkbox"]), textarea, select');
+};
 document.addEventListener('keel:event', (e) => {
-  if (e.detail.kind === 'feedback' || e.detail.kind === 'feature') refresh();
+  if (e.detail.kind !== 'feedback' && e.detail.kind !== 'feature') return;
+  if (editing()) liveWaiting = true;
+  else refresh();
+});
+root.addEventListener('focusout', () => {
+  setTimeout(() => {
+    if (liveWaiting && !editing()) { liveWaiting = false; refresh(); }
+  }, 0);
 });
