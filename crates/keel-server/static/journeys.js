@@ -17,8 +17,8 @@ const base = `/api/v1/workspaces/${encodeURIComponent(ws)}/journeys/${mapId}`;
 
 let editing = null;
 let stale = false;
-let refreshing = null;
-let pending = false;
+let last = Promise.resolve();
+let queued = null;
 
 const focusKey = () => document.activeElement?.closest?.('[data-focus]')?.dataset.focus ?? null;
 const byFocus = (key) => root.querySelector(`[data-focus="${CSS.escape(key)}"]`);
@@ -43,38 +43,69 @@ function restoreFocus(key) {
   }
 }
 
-/** Renders the editor again from the server. Waits while a cell is being
- *  edited (or, unless `force`, while something is typed elsewhere). */
-function refresh(focus = undefined, force = false) {
+/** Fetches the page and swaps the editor. Focus goes to `focus` (a
+ *  `data-focus` key) unless the user moved it since `from` (where it was
+ *  when the write began); otherwise it stays on the same control. */
+async function render(focus, from) {
+  const res = await fetch(location.href, { credentials: 'same-origin' });
+  if (res.status === 404) { announce('This journey map was deleted.'); return; }
+  if (!res.ok) { announce('Could not reload the map; reload the page.'); return; }
+  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('[data-journey]');
+  if (!fresh) return;
+  if (editing) { stale = true; return; }
+  // The version moves with every change to the map or its grid: the same
+  // version is the same page, and swapping it would only disturb the user.
+  const now = focusKey();
+  const moved = now !== null && from !== undefined && now !== from;
+  const key = focus === undefined || moved ? now : focus;
+  if (fresh.dataset.version === root.dataset.version) {
+    if (key !== now) restoreFocus(key);
+    return;
+  }
+  const open = root.querySelector('details.jm-edit')?.open;
+  // Text being typed into a field (not yet saved) survives the swap.
+  const active = document.activeElement;
+  const typed = root.contains(active) && active.tagName === 'INPUT' && active.value !== active.defaultValue
+    ? { key: active.dataset.focus, value: active.value } : null;
+  const scroll = root.querySelector('.jm-scroll')?.scrollLeft ?? 0;
+  // Keep the live region itself, so what it said stays said (once).
+  const status = root.querySelector('[data-live-status]');
+  if (status) fresh.querySelector('[data-live-status]')?.replaceWith(status);
+  root.replaceChildren(...fresh.childNodes);
+  root.dataset.version = fresh.dataset.version;
+  if (open) root.querySelector('details.jm-edit')?.setAttribute('open', '');
+  const grid = root.querySelector('.jm-scroll');
+  if (grid) grid.scrollLeft = scroll;
+  if (typed?.key) {
+    const field = byFocus(typed.key);
+    if (field) field.value = typed.value;
+  }
+  restoreFocus(key);
+}
+
+/** Renders the editor again from the server, after any render under way;
+ *  calls while one waits to start join it (the last focus asked for
+ *  wins). Waits while a cell is being edited (or, unless `force`, while
+ *  something is typed elsewhere). */
+function refresh(focus = undefined, force = false, from = undefined) {
   if (editing || (!force && typing())) { stale = true; return Promise.resolve(); }
-  if (refreshing) { pending = true; return refreshing; }
-  refreshing = (async () => {
-    const res = await fetch(location.href, { credentials: 'same-origin' });
-    if (res.status === 404) { announce('This journey map was deleted.'); return; }
-    if (!res.ok) { announce('Could not reload the map; reload the page.'); return; }
-    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('[data-journey]');
-    if (!fresh || editing) { stale = stale || Boolean(editing); return; }
-    const key = focus === undefined ? focusKey() : focus;
-    const open = root.querySelector('details.jm-edit')?.open;
-    const scroll = root.querySelector('.jm-scroll')?.scrollLeft ?? 0;
-    root.replaceChildren(...fresh.childNodes);
-    root.dataset.version = fresh.dataset.version;
-    if (open) root.querySelector('details.jm-edit')?.setAttribute('open', '');
-    const grid = root.querySelector('.jm-scroll');
-    if (grid) grid.scrollLeft = scroll;
-    restoreFocus(key);
-  })().finally(() => {
-    refreshing = null;
-    if (pending) { pending = false; refresh(); }
-  });
-  return refreshing;
+  if (queued) {
+    if (focus !== undefined) { queued.focus = focus; queued.from = from; }
+    return last;
+  }
+  const job = { focus, from };
+  queued = job;
+  last = last.then(() => { queued = null; return render(job.focus, job.from); })
+    .catch(() => announce('Could not reload the map; reload the page.'));
+  return last;
 }
 
 /** Runs one write, renders again, then says what happened. */
 async function write(what, call, focus) {
+  const from = focusKey();
   try {
     await call();
-    await refresh(focus, true);
+    await refresh(focus, true, from);
     if (what) announce(what);
     return true;
   } catch (err) {
@@ -251,7 +282,9 @@ root.addEventListener('submit', async (e) => {
     const input = e.target.querySelector('input[name="name"]');
     const name = input.value.trim();
     if (!name) return;
-    await write(`Added stage ${name}`, () => api('POST', `${base}/stages`, { name }), 'new-stage');
+    input.value = '';
+    const ok = await write(`Added stage ${name}`, () => api('POST', `${base}/stages`, { name }), 'new-stage');
+    if (!ok) { const again = byFocus('new-stage'); if (again) again.value = name; }
     return;
   }
   if (e.target.matches('[data-edit-map]')) {
@@ -283,6 +316,8 @@ document.addEventListener('keel:event', (e) => {
   const ev = e.detail;
   if (ev.kind !== 'journey' || ev.id !== mapId) return;
   if (ev.type === 'deleted') { announce('This journey map was deleted by someone.'); return; }
+  // Our own writes are on the page already.
+  if (ev.item && ev.item.version <= Number(root.dataset.version)) return;
   refresh();
 });
 
