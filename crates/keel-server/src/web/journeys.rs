@@ -50,6 +50,9 @@ pub struct Listed {
     pub title: String,
     pub persona: String,
     pub stage_count: i64,
+    /// RFC 3339, for `<time datetime>` (shown relative, in local time).
+    pub updated_at: String,
+    /// The day, in UTC, until the page's script localizes it.
     pub updated: String,
 }
 
@@ -117,7 +120,8 @@ async fn render_list(
             title: m.title,
             persona: m.persona_name.unwrap_or_default(),
             stage_count: m.stage_count,
-            updated: super::calendar::day_month_text(&m.updated_at),
+            updated: super::calendar::day_month_text(m.updated_at.get(..10).unwrap_or_default()),
+            updated_at: m.updated_at,
         })
         .collect();
     let can_pick = chrome.can_write() && chrome.can_read_customers();
