@@ -67,6 +67,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_journeys.sql"),
         include_str!("../migrations/postgres/0010_journeys.sql"),
     ),
+    (
+        11,
+        "search_words_per_kind",
+        include_str!("../migrations/sqlite/0011_search_words_per_kind.sql"),
+        include_str!("../migrations/postgres/0011_search_words_per_kind.sql"),
+    ),
 ];
 
 mod checksum {

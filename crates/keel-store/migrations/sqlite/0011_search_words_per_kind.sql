@@ -1,0 +1,4 @@
+-- Search: one index of words per kind. Nothing to do on SQLite, where each
+-- kind has had its own FTS5 table since 0008; this file keeps the version
+-- lists of both folders the same.
+-- Mirrors migrations/postgres/0011_search_words_per_kind.sql.
