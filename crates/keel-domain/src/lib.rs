@@ -10,6 +10,7 @@ pub mod cycle;
 pub mod error;
 pub mod ids;
 pub mod insight;
+pub mod interview;
 pub mod journey;
 pub mod market;
 pub mod mention;

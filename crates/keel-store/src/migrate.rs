@@ -73,6 +73,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_search_words_per_kind.sql"),
         include_str!("../migrations/postgres/0011_search_words_per_kind.sql"),
     ),
+    (
+        13,
+        "interviews",
+        include_str!("../migrations/sqlite/0013_interviews.sql"),
+        include_str!("../migrations/postgres/0013_interviews.sql"),
+    ),
 ];
 
 mod checksum {
