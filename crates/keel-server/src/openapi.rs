@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "customers", description = "Companies, customers and personas: who feedback comes from"),
         (name = "market", description = "Competitors and the feature comparison matrix, SWOT boards, market trends"),
         (name = "journeys", description = "Customer journey maps: stages × lanes, emotion per stage, opportunities linked to features"),
+        (name = "interviews", description = "Customer interviews held with a guide's questions, turned into feedback items"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
     )
 )]

@@ -97,6 +97,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(journeys::put_cell))
         .routes(routes!(journeys::create_opportunity))
         .routes(routes!(journeys::delete_opportunity))
+        .routes(routes!(interviews::create_guide, interviews::list_guides))
+        .routes(routes!(
+            interviews::get_guide,
+            interviews::update_guide,
+            interviews::delete_guide
+        ))
+        .routes(routes!(
+            interviews::create_interview,
+            interviews::list_interviews
+        ))
+        .routes(routes!(
+            interviews::get_interview,
+            interviews::update_interview,
+            interviews::delete_interview
+        ))
+        .routes(routes!(interviews::interview_feedback))
         .routes(routes!(market::create_competitor, market::list_competitors))
         .routes(routes!(market::get_matrix))
         .routes(routes!(

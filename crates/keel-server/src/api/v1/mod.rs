@@ -10,6 +10,7 @@ pub mod events;
 pub mod features;
 pub mod feedback;
 pub mod imports;
+pub mod interviews;
 pub mod journeys;
 pub mod market;
 pub mod my_day;
