@@ -69,6 +69,12 @@ pub struct Product {
     pub key: String,
     pub name: String,
     pub vision: String,
+    /// Whether the public portal at `/portal/{ws}/{key}` is open.
+    #[serde(default)]
+    pub portal_enabled: bool,
+    /// The welcome text at the top of the portal (Markdown).
+    #[serde(default)]
+    pub portal_intro: String,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -89,6 +95,9 @@ pub struct ProductPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub vision: Option<Option<String>>,
+    /// Opens or closes the public portal.
+    pub portal_enabled: Option<bool>,
+    pub portal_intro: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

@@ -68,6 +68,26 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where an idea is: new, being looked at, turned into a feature, or
+    /// declined.
+    IdeaStatus {
+        New => "new",
+        UnderReview => "under_review",
+        Promoted => "promoted",
+        Declined => "declined",
+    }
+}
+
+vocabulary! {
+    /// Where an idea came from.
+    IdeaSource {
+        Team => "team",
+        Portal => "portal",
+        Brainstorm => "brainstorm",
+    }
+}
+
 impl Importance {
     /// The weight in the demand score (API.md: 1, 2, 3).
     pub fn weight(&self) -> i64 {

@@ -60,6 +60,10 @@ pub struct Product {
     pub key: String,
     pub name: String,
     pub vision: String,
+    /// Whether the public portal (feedback, ideas, votes) is open.
+    pub portal_enabled: bool,
+    /// The welcome text at the top of the portal.
+    pub portal_intro: String,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,

@@ -187,6 +187,9 @@ fn constraint_field(name: &str) -> (&'static str, &'static str) {
     if n.contains("feedback_links") {
         return ("feature", "this feedback is already linked to this feature");
     }
+    if n.contains("idea_links") {
+        return ("feedback", "this feedback is already linked to this idea");
+    }
     if n.contains("journey_opportunity_links") {
         return (
             "linked_id",

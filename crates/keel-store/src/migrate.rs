@@ -74,6 +74,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0011_search_words_per_kind.sql"),
     ),
     (
+        12,
+        "ideas_and_portal",
+        include_str!("../migrations/sqlite/0012_ideas_and_portal.sql"),
+        include_str!("../migrations/postgres/0012_ideas_and_portal.sql"),
+    ),
+    (
         13,
         "interviews",
         include_str!("../migrations/sqlite/0013_interviews.sql"),

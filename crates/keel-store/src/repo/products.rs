@@ -10,6 +10,8 @@ struct ProductRow {
     key: String,
     name: String,
     vision: String,
+    portal_enabled: bool,
+    portal_intro: String,
     created_at: String,
     updated_at: String,
     version: i64,
@@ -23,6 +25,8 @@ impl From<ProductRow> for Product {
             key: r.key,
             name: r.name,
             vision: r.vision,
+            portal_enabled: r.portal_enabled,
+            portal_intro: r.portal_intro,
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -30,7 +34,7 @@ impl From<ProductRow> for Product {
     }
 }
 
-const COLUMNS: &str = "id, workspace_id, key, name, vision, created_at, updated_at, version";
+const COLUMNS: &str = "id, workspace_id, key, name, vision, portal_enabled, portal_intro, created_at, updated_at, version";
 
 pub async fn create(
     tx: &mut Tx,
@@ -63,18 +67,28 @@ pub async fn get(db: Db<'_>, workspace_id: &str, key_or_id: &str) -> StoreResult
     Ok(row.map(Into::into))
 }
 
+/// The fields of a product its admins change.
+#[derive(Debug, Clone)]
+pub struct ProductFields {
+    pub name: String,
+    pub vision: String,
+    pub portal_enabled: bool,
+    pub portal_intro: String,
+}
+
 pub async fn update(
     tx: &mut Tx,
     id: &str,
-    name: &str,
-    vision: &str,
+    fields: &ProductFields,
     expected_version: Option<i64>,
     now: &str,
 ) -> StoreResult<Product> {
     let row: Option<ProductRow> = on_db!(tx.db(), c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "UPDATE products SET name = $2, vision = $3, updated_at = $4, version = version + 1
+        "UPDATE products SET name = $2, vision = $3, portal_enabled = $6, portal_intro = $7,
+            updated_at = $4, version = version + 1
          WHERE id = $1 AND ($5 IS NULL OR version = $5) RETURNING {COLUMNS}"
-    ))).bind(id).bind(name).bind(vision).bind(now).bind(expected_version).fetch_optional(c).await)?;
+    ))).bind(id).bind(&fields.name).bind(&fields.vision).bind(now).bind(expected_version)
+       .bind(fields.portal_enabled).bind(&fields.portal_intro).fetch_optional(c).await)?;
     row.map(Into::into).ok_or(StoreError::Stale)
 }
 
@@ -138,4 +152,20 @@ pub async fn feature_exists(db: Db<'_>, workspace_id: &str, feature_id: &str) ->
         "SELECT id FROM features WHERE workspace_id = $1 AND id = $2"
     ).bind(workspace_id).bind(feature_id).fetch_optional(c).await)?;
     Ok(row.is_some())
+}
+
+/// The product behind a public portal address, only while its portal is
+/// open: `(workspace id, product)`. Anyone may ask, so a closed portal and
+/// a missing product look the same.
+pub async fn open_portal(
+    db: Db<'_>,
+    workspace_slug: &str,
+    key: &str,
+) -> StoreResult<Option<(String, Product)>> {
+    let row: Option<ProductRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM products p JOIN workspaces w ON w.id = p.workspace_id
+         WHERE w.slug = $1 AND p.key = $2 AND p.portal_enabled = TRUE",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    ))).bind(workspace_slug).bind(key).fetch_optional(c).await)?;
+    Ok(row.map(|r| (r.workspace_id.clone(), r.into())))
 }

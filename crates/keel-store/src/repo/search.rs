@@ -49,9 +49,10 @@
 //!
 //! # Adding a kind
 //!
-//! Ideas, goals and docs plug in with a migration that adds their FTS5
-//! table and triggers (SQLite), and their triggers and partial GIN index
-//! (PostgreSQL), as in `0008_search.sql` and `0011_search_words_per_kind.sql`;
+//! Goals and docs plug in as ideas did (`0012_ideas_and_portal.sql`): a
+//! migration adds their FTS5 table and triggers (SQLite), and their triggers
+//! and partial GIN index (PostgreSQL), as in `0008_search.sql` and
+//! `0011_search_words_per_kind.sql`;
 //! then one entry in [`INDEXED`] and one `LEFT JOIN` in [`SHOW`].
 
 use crate::{Backend, Db, StoreResult};
@@ -70,6 +71,7 @@ const INDEXED: &[(SearchKind, &str, bool)] = &[
     (SearchKind::Customer, "search_fts_customer", true),
     (SearchKind::Company, "search_fts_company", true),
     (SearchKind::Persona, "search_fts_persona", true),
+    (SearchKind::Idea, "search_fts_idea", true),
 ];
 
 /// One hit, with the text to show it from.
@@ -172,8 +174,8 @@ fn candidates_sql(backend: Backend, kinds: &[(SearchKind, &str, bool)]) -> Strin
 /// kind, id, task key, title, body)`.
 const SHOW: &str = "SELECT d.doc, d.kind, d.item_id, \
     CASE WHEN d.kind = 'task' THEN p.key || '-' || CAST(t.number AS TEXT) END, \
-    COALESCE(t.title, f.title, cu.name, co.name, pe.name, ''), \
-    COALESCE(t.description, f.problem, fb.text, cu.email, pe.description, '') \
+    COALESCE(t.title, f.title, cu.name, co.name, pe.name, i.title, ''), \
+    COALESCE(t.description, f.problem, fb.text, cu.email, pe.description, i.description, '') \
     FROM candidates c JOIN search_docs d ON d.doc = c.doc \
     LEFT JOIN tasks t ON d.kind = 'task' AND t.id = d.item_id \
     LEFT JOIN products p ON p.id = t.product_id \
@@ -181,12 +183,13 @@ const SHOW: &str = "SELECT d.doc, d.kind, d.item_id, \
     LEFT JOIN feedback fb ON d.kind = 'feedback' AND fb.id = d.item_id \
     LEFT JOIN customers cu ON d.kind = 'customer' AND cu.id = d.item_id \
     LEFT JOIN companies co ON d.kind = 'company' AND co.id = d.item_id \
-    LEFT JOIN personas pe ON d.kind = 'persona' AND pe.id = d.item_id";
+    LEFT JOIN personas pe ON d.kind = 'persona' AND pe.id = d.item_id \
+    LEFT JOIN ideas i ON d.kind = 'idea' AND i.id = d.item_id";
 
 type ShowRow = (i64, String, String, Option<String>, String, String);
 
 /// The best `limit` hits of `kinds` in the workspace, best first (newest
-/// first on equal scores). Kinds without an index yet (ideas, goals, docs)
+/// first on equal scores). Kinds without an index yet (goals, docs)
 /// find nothing.
 pub async fn search(
     db: Db<'_>,

@@ -49,6 +49,8 @@ pub fn product(p: &model::Product) -> wire::Product {
         key: p.key.clone(),
         name: p.name.clone(),
         vision: p.vision.clone(),
+        portal_enabled: p.portal_enabled,
+        portal_intro: p.portal_intro.clone(),
         created_at: p.created_at.clone(),
         updated_at: p.updated_at.clone(),
         version: p.version,

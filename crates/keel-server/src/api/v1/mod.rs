@@ -9,6 +9,7 @@ pub mod cycles;
 pub mod events;
 pub mod features;
 pub mod feedback;
+pub mod ideas;
 pub mod imports;
 pub mod interviews;
 pub mod journeys;
@@ -34,6 +35,25 @@ pub struct PageParams {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// The workspace's product with this key (or id), or `None` with an error
+/// naming `product` pushed to `errors`, so a request reports every bad field
+/// at once.
+pub(crate) async fn product_field(
+    db: keel_store::Db<'_>,
+    workspace_id: &str,
+    key: &str,
+    errors: &mut keel_domain::ValidationErrors,
+) -> Result<Option<keel_domain::model::Product>, crate::error::ApiError> {
+    let product = keel_store::repo::products::get(db, workspace_id, key.trim()).await?;
+    if product.is_none() {
+        errors.push(keel_domain::FieldError::new(
+            "product",
+            "no product with this key in the workspace",
+        ));
+    }
+    Ok(product)
 }
 
 /// Checks `limit`, defaulting to 50.

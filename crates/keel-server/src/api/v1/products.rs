@@ -124,7 +124,11 @@ pub async fn update_product(
         Some(v) => errors.check(body("vision", v.as_deref().unwrap_or(""))),
         None => Some(current.vision.clone()),
     };
-    let (Some(name), Some(vision)) = (name, vision) else {
+    let portal_intro = match &patch.portal_intro {
+        Some(v) => errors.check(body("portal_intro", v)),
+        None => Some(current.portal_intro.clone()),
+    };
+    let (Some(name), Some(vision), Some(portal_intro)) = (name, vision, portal_intro) else {
         return Err(errors.into());
     };
     if expected.is_some_and(|v| v != current.version) {
@@ -133,8 +137,12 @@ pub async fn update_product(
     let p = repo::products::update(
         &mut tx,
         &current.id,
-        &name,
-        &vision,
+        &repo::products::ProductFields {
+            name,
+            vision,
+            portal_enabled: patch.portal_enabled.unwrap_or(current.portal_enabled),
+            portal_intro,
+        },
         Some(current.version),
         &Timestamp::now().to_rfc3339(),
     )
