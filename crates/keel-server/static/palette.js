@@ -1,8 +1,10 @@
 // The command palette (Ctrl/Cmd-K) and keyboard shortcuts: jump to a task
-// by key or title, switch product, create a task; `c` create, `/` search,
-// `j`/`k` move between cards or rows, `?` lists the shortcuts.
+// by key or title, switch product, create a task; `c` create, `/` search
+// everything (search.js), `j`/`k` move between cards or rows, `?` lists the
+// shortcuts.
 
 import { api, page } from './core.js';
+import { openSearch } from './search.js';
 
 const { ws, product } = page();
 const canWrite = ['owner', 'admin', 'member'].includes(document.body.dataset.role);
@@ -107,7 +109,7 @@ input.addEventListener('keydown', (e) => {
 const SHORTCUTS = [
   ['Ctrl K / ⌘ K', 'Open the command palette'],
   ['c', 'Create a task'],
-  ['/', 'Search tasks'],
+  ['/', 'Search everything'],
   ['j / k', 'Next / previous card or row'],
   ['Enter', 'Open the focused task'],
   ['?', 'Show these shortcuts'],
@@ -140,7 +142,7 @@ document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); openPalette(); return; }
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || dialog.open || help.open) return;
   if (e.key === 'c' && canWrite) { e.preventDefault(); openPalette('create'); }
-  else if (e.key === '/') { e.preventDefault(); openPalette(); }
+  else if (e.key === '/') { e.preventDefault(); openSearch(); }
   else if (e.key === '?') { e.preventDefault(); help.showModal(); }
   else if (e.key === 'j') { e.preventDefault(); step(1); }
   else if (e.key === 'k') { e.preventDefault(); step(-1); }

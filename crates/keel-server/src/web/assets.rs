@@ -35,6 +35,8 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("journeys.js"),
     asset!("personas.js"),
     asset!("customers.js"),
+    asset!("search.js"),
+    asset!("feedback-import.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

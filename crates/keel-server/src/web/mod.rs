@@ -15,6 +15,7 @@ mod detail;
 mod emotion_curve;
 mod error;
 mod features;
+mod feedback_import;
 mod home;
 mod inbox;
 mod journeys;
@@ -25,6 +26,7 @@ mod market;
 mod my_day;
 mod notifications;
 mod personas;
+mod search;
 mod session;
 mod settings;
 mod themes;
@@ -57,6 +59,10 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}", get(board::board_page))
         .route("/w/{ws}/p/{product}/list", get(list::list_page))
         .route("/w/{ws}/p/{product}/feedback", get(inbox::inbox_page))
+        .route(
+            "/w/{ws}/p/{product}/feedback/import",
+            get(feedback_import::import_page),
+        )
         .route("/w/{ws}/p/{product}/themes", get(themes::themes_page))
         .route("/w/{ws}/p/{product}/features", get(features::features_page))
         .route("/w/{ws}/features/{id}", get(features::feature_page))
@@ -84,5 +90,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/journeys/{id}", get(journeys::journey_page))
         .route("/w/{ws}/personas", get(personas::personas_page))
         .route("/w/{ws}/personas/{id}", get(personas::persona_page))
+        .route("/w/{ws}/search", get(search::search_page))
+        .route("/w/{ws}/feedback/{id}", get(search::feedback_redirect))
         .route("/static/{file}", get(assets::serve))
 }
