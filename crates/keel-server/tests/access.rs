@@ -132,6 +132,10 @@ enum Target {
     FreshStageAndFeature,
     /// A stage's opportunity linked to a feature, as `map|stage|link`.
     FreshOpportunity,
+    /// An interview guide of `acme` created for this case.
+    FreshGuide,
+    /// An interview of `KEEL` with one answer, created for this case.
+    FreshInterview,
 }
 
 /// One row of the table.
@@ -981,6 +985,88 @@ fn routes() -> Vec<Route> {
             none,
             MEMBER,
         ),
+        // Interviews: what customers said, so guests get nothing; task
+        // writers record them and turn them into feedback.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/interview-guides",
+            Nothing,
+            |c| {
+                Some(json!({"name": format!("Guide {}", c.n), "questions": [{"question": "Why?"}]}))
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/interview-guides",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/interview-guides/{id}",
+            FreshGuide,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/interview-guides/{id}",
+            FreshGuide,
+            |c| Some(json!({"name": format!("Renamed {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/interview-guides/{id}",
+            FreshGuide,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/interviews",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Interview {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/interviews",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/interviews/{id}",
+            FreshInterview,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/interviews/{id}",
+            FreshInterview,
+            |c| Some(json!({"title": format!("Renamed {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/interviews/{id}",
+            FreshInterview,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/interviews/{id}/feedback",
+            FreshInterview,
+            none,
+            MEMBER,
+        )
+        .answers(200),
         // Notifications: everyone reads and marks their own.
         row(
             "GET",
@@ -1396,6 +1482,25 @@ async fn resolve(
                 .expect(201);
             format!("{map}|{stage}|{}", r.body["id"].as_str().unwrap())
         }
+        Target::FreshGuide => {
+            fresh_item(
+                app,
+                owner,
+                "interview-guides",
+                json!({"name": format!("Case guide {n}"), "questions": [{"question": "Why?"}]}),
+            )
+            .await
+        }
+        Target::FreshInterview => {
+            fresh_item(
+                app,
+                owner,
+                "interviews",
+                json!({"product": "KEEL", "title": format!("Case interview {n}"),
+                       "answers": [{"position": 0, "answer": format!("Case {n} answer")}]}),
+            )
+            .await
+        }
         Target::OwnView => {
             let path = format!("/api/v1/workspaces/{WS}/views");
             let body = json!({"name": format!("Case {n}"), "product": "KEEL", "query": ""});
@@ -1514,6 +1619,9 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/personas?limit=500"),
         // Every grid change moves its map's version, which lists show.
         format!("/api/v1/workspaces/{WS}/journeys?limit=500"),
+        // Turning an interview into feedback moves its converted count.
+        format!("/api/v1/workspaces/{WS}/interviews?limit=500"),
+        format!("/api/v1/workspaces/{WS}/interview-guides?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
     ];
@@ -1529,6 +1637,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/personas?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/interviews?limit=500"),
     ];
     let reads = owner_reads
         .iter()
@@ -1895,8 +2004,14 @@ async fn workspace_and_product_routes_by_role() {
             && !r.path.contains("/tasks")
             && !customer_data(r)
             && !r.path.contains("/journeys")
+            && !r.path.contains("/interview")
     })
     .await;
+}
+
+#[tokio::test]
+async fn interview_routes_by_role() {
+    run_rows(|r| workspace_scoped(r) && r.path.contains("/interview")).await;
 }
 
 #[tokio::test]
