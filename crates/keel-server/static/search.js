@@ -81,10 +81,18 @@ function hitNode(hit) {
   const head = el('span', { class: 'search-entry-head' });
   head.append(el('span', { class: 'tag' }, KINDS[hit.kind] ?? hit.kind));
   if (hit.key) head.append(el('span', { class: 'key' }, hit.key));
-  head.append(el('span', { class: 'search-entry-title' }, hit.title));
-  const snippet = el('span', { class: 'search-snippet muted' });
-  snippet.append(...marked(hit.snippet));
-  node.append(head, snippet);
+  const title = el('span', { class: 'search-entry-title' });
+  head.append(title);
+  node.append(head);
+  // A title-only match's snippet is the title: show it once, marked.
+  if (hit.snippet.replace(MARKS, '$1') === hit.title) {
+    title.append(...marked(hit.snippet));
+  } else {
+    title.textContent = hit.title;
+    const snippet = el('span', { class: 'search-snippet muted' });
+    snippet.append(...marked(hit.snippet));
+    node.append(snippet);
+  }
   return node;
 }
 
@@ -139,6 +147,8 @@ input.addEventListener('input', () => {
 input.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowDown') { e.preventDefault(); selected = Math.min(selected + 1, entries.length - 1); render(); }
   else if (e.key === 'ArrowUp') { e.preventDefault(); selected = Math.max(selected - 1, 0); render(); }
+  // A search input's own Escape only clears the text: one press closes.
+  else if (e.key === 'Escape') { e.preventDefault(); dialog.close(); }
   else if (e.key === 'Enter') {
     e.preventDefault();
     // Enter before the pause ends searches at once rather than opening a stale hit.

@@ -66,7 +66,9 @@ pub struct Row {
     pub href: String,
     /// The task key, for tasks.
     pub key: String,
-    pub title: String,
+    /// The title, its matched words marked when the snippet is the title.
+    pub title: Vec<Piece>,
+    /// A passage of the body, or empty when it would repeat the title.
     pub snippet: Vec<Piece>,
 }
 
@@ -117,6 +119,21 @@ pub fn pieces(snippet: &str) -> Vec<Piece> {
         });
     }
     out
+}
+
+/// A title-only match's snippet is the title itself: shown once, marked,
+/// as the title.
+fn titled(title: String, snippet: Vec<Piece>) -> (Vec<Piece>, Vec<Piece>) {
+    let plain: String = snippet.iter().map(|p| p.text.as_str()).collect();
+    if plain == title {
+        (snippet, Vec::new())
+    } else {
+        let whole = Piece {
+            text: title,
+            marked: false,
+        };
+        (vec![whole], snippet)
+    }
 }
 
 fn label(kind: SearchKind) -> &'static str {
@@ -224,17 +241,22 @@ async fn rows(
     let ws = access.workspace.slug.as_str();
     Ok(hits
         .iter()
-        .map(|h| Row {
-            kind: h.kind.as_str(),
-            label: label(h.kind),
-            href: href(ws, h, &feedback_products),
-            key: h.key.clone().unwrap_or_default(),
-            title: if h.title.trim().is_empty() {
+        .map(|h| {
+            let title = if h.title.trim().is_empty() {
                 title_from_text(&h.body)
             } else {
                 h.title.clone()
-            },
-            snippet: pieces(&query.snippet(&h.title, &h.body)),
+            };
+            let snippet = pieces(&query.snippet(&h.title, &h.body));
+            let (title, snippet) = titled(title, snippet);
+            Row {
+                kind: h.kind.as_str(),
+                label: label(h.kind),
+                href: href(ws, h, &feedback_products),
+                key: h.key.clone().unwrap_or_default(),
+                title,
+                snippet,
+            }
         })
         .collect())
 }
