@@ -10,6 +10,7 @@ pub mod import;
 pub mod insight;
 pub mod live;
 pub mod openapi;
+pub mod rate_limit;
 mod reply;
 pub mod secrets;
 pub mod web;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub insight: insight::Insight,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: std::sync::Arc<String>,
+    /// Submissions and votes on public portals, per client address.
+    pub portal_limiter: std::sync::Arc<rate_limit::RateLimiter>,
     /// A hash to verify against when an account does not exist, made on
     /// first use.
     dummy_hash: std::sync::Arc<tokio::sync::OnceCell<String>>,
@@ -52,6 +55,11 @@ impl AppState {
             live: live::LiveBus::default(),
             insight: insight::Insight::default(),
             openapi_json: std::sync::Arc::new(doc),
+            // A visitor may send 20 at once, then one every 20 s (180 an hour).
+            portal_limiter: std::sync::Arc::new(rate_limit::RateLimiter::new(
+                20,
+                Duration::from_secs(20),
+            )),
             dummy_hash: Default::default(),
         }
     }
@@ -141,7 +149,9 @@ pub async fn serve(
     grace: Duration,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    // The peer address reaches handlers (the portal's rate limit keys on it).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });

@@ -132,6 +132,11 @@ enum Target {
     FreshStageAndFeature,
     /// A stage's opportunity linked to a feature, as `map|stage|link`.
     FreshOpportunity,
+    /// An idea of `KEEL` created for this case.
+    FreshIdea,
+    /// An idea and a feedback item of `KEEL`, as `idea|feedback` (the path
+    /// takes the first, the body the second).
+    FreshIdeaAndFeedback,
     /// An interview guide of `acme` created for this case.
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
@@ -591,6 +596,80 @@ fn routes() -> Vec<Route> {
             "GET",
             "/api/v1/workspaces/{ws}/features/{id}/evidence",
             FreshFeature,
+            none,
+            READ_CUSTOMERS,
+        ),
+        // Ideas: everyone reads (who suggested one is shown only to those who
+        // may read customers); guests suggest and vote; writers decide.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/ideas",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Idea {}", c.n)})),
+            GUEST,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/ideas",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/ideas/{id}",
+            FreshIdea,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/ideas/{id}",
+            FreshIdea,
+            |_| Some(json!({"status": "under_review", "public": true})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/ideas/{id}",
+            FreshIdea,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/ideas/{id}/votes",
+            FreshIdea,
+            |_| Some(json!({})),
+            GUEST,
+        )
+        .answers(200),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/ideas/{id}/votes",
+            FreshIdea,
+            none,
+            GUEST,
+        )
+        .answers(200),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/ideas/{id}/promote",
+            FreshIdea,
+            |_| Some(json!({})),
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/ideas/{id}/links",
+            FreshIdeaAndFeedback,
+            |c| Some(json!({"feedback": c.target.split('|').nth(1), "importance": "important"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/ideas/{id}/links",
+            FreshIdea,
             none,
             READ_CUSTOMERS,
         ),
@@ -1358,6 +1437,12 @@ async fn resolve(
             r.body["id"].as_str().unwrap().to_string()
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
+        Target::FreshIdea => fresh_idea(app, owner, n).await,
+        Target::FreshIdeaAndFeedback => format!(
+            "{}|{}",
+            fresh_idea(app, owner, n).await,
+            fresh_feedback(app, owner, n).await
+        ),
         Target::FreshCompetitor => {
             fresh_item(
                 app,
@@ -1556,6 +1641,16 @@ async fn fresh_item(app: &TestApp, owner: &str, kind: &str, body: Value) -> Stri
     r.body["id"].as_str().unwrap().to_string()
 }
 
+async fn fresh_idea(app: &TestApp, owner: &str, n: usize) -> String {
+    fresh_item(
+        app,
+        owner,
+        "ideas",
+        json!({"product": "KEEL", "title": format!("Idea case {n}")}),
+    )
+    .await
+}
+
 async fn fresh_feedback(app: &TestApp, owner: &str, n: usize) -> String {
     let r = app
         .post(
@@ -1617,6 +1712,8 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{WS}/personas?limit=500"),
+        // Votes show in the count; a refused promotion would show a status.
+        format!("/api/v1/workspaces/{WS}/ideas?limit=500"),
         // Every grid change moves its map's version, which lists show.
         format!("/api/v1/workspaces/{WS}/journeys?limit=500"),
         // Turning an interview into feedback moves its converted count.
@@ -1637,6 +1734,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/companies?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/personas?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/ideas?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/interviews?limit=500"),
     ];
     let reads = owner_reads

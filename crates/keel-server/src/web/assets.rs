@@ -31,6 +31,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("cycles.js"),
     asset!("inbox.js"),
     asset!("features.js"),
+    asset!("ideas.js"),
     asset!("market.js"),
     asset!("journeys.js"),
     asset!("personas.js"),

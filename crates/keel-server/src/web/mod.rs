@@ -17,6 +17,7 @@ mod error;
 mod features;
 mod feedback_import;
 mod home;
+mod ideas;
 mod inbox;
 mod journeys;
 mod list;
@@ -26,6 +27,7 @@ mod market;
 mod my_day;
 mod notifications;
 mod personas;
+mod portal;
 mod search;
 mod session;
 mod settings;
@@ -66,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}/themes", get(themes::themes_page))
         .route("/w/{ws}/p/{product}/features", get(features::features_page))
         .route("/w/{ws}/features/{id}", get(features::feature_page))
+        .route("/w/{ws}/p/{product}/ideas", get(ideas::ideas_page))
         .route("/w/{ws}/p/{product}/market", get(market::market_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
@@ -92,5 +95,12 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/personas/{id}", get(personas::persona_page))
         .route("/w/{ws}/search", get(search::search_page))
         .route("/w/{ws}/feedback/{id}", get(search::feedback_redirect))
+        .route("/portal/{ws}/{product}", get(portal::portal_page))
+        .route(
+            "/portal/{ws}/{product}/feedback",
+            post(portal::submit_feedback),
+        )
+        .route("/portal/{ws}/{product}/ideas", post(portal::submit_idea))
+        .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
 }

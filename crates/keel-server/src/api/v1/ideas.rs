@@ -9,7 +9,7 @@ use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{
-    Demand, Feature, Idea, IdeaLink, IdeaPatch, NewIdea, NewIdeaLink, Page, Problem, PromoteIdea,
+    Feature, Idea, IdeaLink, IdeaPatch, NewIdea, NewIdeaLink, Page, Problem, PromoteIdea,
 };
 use keel_domain::ids::new_id;
 use keel_domain::insight::{FeatureStatus, FeatureType, IdeaSource, IdeaStatus, Importance};
@@ -174,8 +174,11 @@ pub async fn create_idea(
     tx.commit().await?;
     let show = ctx.role.allows(Permission::ReadCustomers);
     let body = idea(&created, show);
-    app.live
-        .publish(&ws, &event, serde_json::to_value(idea(&created, false)).ok());
+    app.live.publish(
+        &ws,
+        &event,
+        serde_json::to_value(idea(&created, false)).ok(),
+    );
     Ok(reply::created(
         &body,
         &location(&ctx, &created.id),
@@ -442,7 +445,10 @@ pub async fn promote_idea(
     app.live
         .publish(&ws, &feature_event, serde_json::to_value(&body).ok());
     publish(&app, &ctx, &promoted, &idea_event);
-    let loc = format!("/api/v1/workspaces/{}/features/{}", ctx.workspace.slug, created.id);
+    let loc = format!(
+        "/api/v1/workspaces/{}/features/{}",
+        ctx.workspace.slug, created.id
+    );
     Ok(reply::created(&body, &loc, created.version))
 }
 
@@ -454,7 +460,7 @@ async fn feature_with_demand(
     let rows = repo::features::evidence(tx.db(), ws, Some(&f.id)).await?;
     let d = super::features::demand_by_feature(&rows)
         .remove(&f.id)
-        .unwrap_or(Demand::default());
+        .unwrap_or_default();
     Ok(super::features::feature(f, d))
 }
 
