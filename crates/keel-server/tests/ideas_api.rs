@@ -78,7 +78,10 @@ async fn ideas_are_voted_once_per_person_and_ranked_by_votes() {
             .await
             .expect(200)
             .body;
-        assert_eq!((voted["votes"].clone(), voted["voted"].clone()), (json!(1), json!(true)));
+        assert_eq!(
+            (voted["votes"].clone(), voted["voted"].clone()),
+            (json!(1), json!(true))
+        );
         // Voting again changes nothing.
         let again = app
             .post(&format!("{WS}/ideas/{export_id}/votes"), &guest, json!({}))
@@ -107,15 +110,28 @@ async fn ideas_are_voted_once_per_person_and_ranked_by_votes() {
         assert_eq!(got.header("etag"), Some("\"1\""));
 
         let back = app
-            .call("DELETE", &format!("{WS}/ideas/{export_id}/votes"), Some(&guest), None)
+            .call(
+                "DELETE",
+                &format!("{WS}/ideas/{export_id}/votes"),
+                Some(&guest),
+                None,
+            )
             .await
             .expect(200)
             .body;
-        assert_eq!((back["votes"].clone(), back["voted"].clone()), (json!(1), json!(false)));
+        assert_eq!(
+            (back["votes"].clone(), back["voted"].clone()),
+            (json!(1), json!(false))
+        );
         let dark_id = s(&dark["id"]);
-        app.call("DELETE", &format!("{WS}/ideas/{dark_id}/votes"), Some(&guest), None)
-            .await
-            .expect(200);
+        app.call(
+            "DELETE",
+            &format!("{WS}/ideas/{dark_id}/votes"),
+            Some(&guest),
+            None,
+        )
+        .await
+        .expect(200);
         assert_eq!(
             app.get(&format!("{WS}/ideas/{dark_id}"), &admin).await.body["votes"],
             0,
@@ -147,7 +163,10 @@ async fn edits_check_the_version_and_name_bad_fields_without_writing() {
             )
             .await
             .expect(200);
-        assert_eq!((r.body["status"].clone(), r.body["public"].clone()), (json!("under_review"), json!(true)));
+        assert_eq!(
+            (r.body["status"].clone(), r.body["public"].clone()),
+            (json!("under_review"), json!(true))
+        );
         app.call_with(
             "PATCH",
             &path,
@@ -176,25 +195,42 @@ async fn edits_check_the_version_and_name_bad_fields_without_writing() {
         let mut fields = r.error_fields();
         fields.sort();
         assert_eq!(fields, ["product", "source"]);
-        app.post(&format!("{WS}/ideas"), &admin, json!({"product": "KEEL", "title": "x", "colour": 1}))
-            .await
-            .expect(422);
+        app.post(
+            &format!("{WS}/ideas"),
+            &admin,
+            json!({"product": "KEEL", "title": "x", "colour": 1}),
+        )
+        .await
+        .expect(422);
         app.get(&format!("{WS}/ideas?sort=rice"), &admin)
             .await
             .expect(422);
         let current = app.get(&path, &admin).await.expect(200).body;
-        assert_eq!((current["title"].clone(), current["version"].clone()), (json!("Dark mode"), json!(2)));
-        assert_eq!(titles(&app, &admin, "").await, ["Dark mode"], "nothing else was written");
+        assert_eq!(
+            (current["title"].clone(), current["version"].clone()),
+            (json!("Dark mode"), json!(2))
+        );
+        assert_eq!(
+            titles(&app, &admin, "").await,
+            ["Dark mode"],
+            "nothing else was written"
+        );
 
         // Viewers read; they neither suggest, vote nor edit.
         app.get(&path, &viewer).await.expect(200);
-        app.post(&format!("{WS}/ideas"), &viewer, json!({"product": "KEEL", "title": "v"}))
-            .await
-            .expect(403);
+        app.post(
+            &format!("{WS}/ideas"),
+            &viewer,
+            json!({"product": "KEEL", "title": "v"}),
+        )
+        .await
+        .expect(403);
         app.post(&format!("{path}/votes"), &viewer, json!({}))
             .await
             .expect(403);
-        app.patch(&path, &viewer, json!({"title": "v"})).await.expect(403);
+        app.patch(&path, &viewer, json!({"title": "v"}))
+            .await
+            .expect(403);
 
         app.delete(&path, &admin).await.expect(204);
         app.get(&path, &admin).await.expect(404);
@@ -209,7 +245,11 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
         let admin = app.setup_admin().await;
         app.workspace(&admin, "acme").await;
         let company = app
-            .post(&format!("{WS}/companies"), &admin, json!({"name": "Initech", "arr": 50000}))
+            .post(
+                &format!("{WS}/companies"),
+                &admin,
+                json!({"name": "Initech", "arr": 50000}),
+            )
             .await
             .expect(201)
             .body;
@@ -246,7 +286,11 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
             .body;
         assert_eq!(link["excerpt"], "It takes hours.");
         let r = app
-            .post(&format!("{path}/links"), &admin, json!({"feedback": fb["id"], "importance": "critical"}))
+            .post(
+                &format!("{path}/links"),
+                &admin,
+                json!({"feedback": fb["id"], "importance": "critical"}),
+            )
             .await
             .expect(409);
         assert_eq!(r.error_fields(), ["feedback"]);
@@ -269,7 +313,11 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
         assert_eq!(linked["status"], "linked");
 
         let feature = app
-            .post(&format!("{path}/promote"), &admin, json!({"type": "improvement"}))
+            .post(
+                &format!("{path}/promote"),
+                &admin,
+                json!({"type": "improvement"}),
+            )
             .await
             .expect(201)
             .body;
@@ -281,11 +329,17 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
             json!({"feedback_count": 1, "customer_count": 1, "company_count": 1, "arr": 50000.0, "score": 3})
         );
         let evidence = app
-            .get(&format!("{WS}/features/{}/evidence", s(&feature["id"])), &admin)
+            .get(
+                &format!("{WS}/features/{}/evidence", s(&feature["id"])),
+                &admin,
+            )
             .await
             .expect(200)
             .body;
-        assert_eq!(evidence["items"][0]["link"]["excerpt"], "It takes hours.", "{evidence}");
+        assert_eq!(
+            evidence["items"][0]["link"]["excerpt"], "It takes hours.",
+            "{evidence}"
+        );
 
         let promoted = app.get(&path, &admin).await.expect(200).body;
         assert_eq!(promoted["status"], "promoted");
@@ -294,7 +348,11 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
             .await
             .expect(409);
         let features = app.get(&format!("{WS}/features"), &admin).await.body;
-        assert_eq!(features["items"].as_array().unwrap().len(), 1, "promoted once");
+        assert_eq!(
+            features["items"].as_array().unwrap().len(),
+            1,
+            "promoted once"
+        );
         app.finish().await;
     }
 }
@@ -327,9 +385,15 @@ async fn ideas_are_searchable_and_stay_in_their_workspace() {
 
         let path = format!("/api/v1/workspaces/globex/ideas/{}", s(&i["id"]));
         app.get(&path, &other).await.expect(404);
-        app.patch(&path, &other, json!({"title": "x"})).await.expect(404);
-        app.post(&format!("{path}/votes"), &other, json!({})).await.expect(404);
-        app.post(&format!("{path}/promote"), &other, json!({})).await.expect(404);
+        app.patch(&path, &other, json!({"title": "x"}))
+            .await
+            .expect(404);
+        app.post(&format!("{path}/votes"), &other, json!({}))
+            .await
+            .expect(404);
+        app.post(&format!("{path}/promote"), &other, json!({}))
+            .await
+            .expect(404);
         app.get(&format!("{WS}/ideas/{}", s(&i["id"])), &other)
             .await
             .expect(404);

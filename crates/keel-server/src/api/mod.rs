@@ -78,7 +78,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(features::get_feature, features::update_feature))
         .routes(routes!(features::get_feature_evidence))
         .routes(routes!(ideas::create_idea, ideas::list_ideas))
-        .routes(routes!(ideas::get_idea, ideas::update_idea, ideas::delete_idea))
+        .routes(routes!(
+            ideas::get_idea,
+            ideas::update_idea,
+            ideas::delete_idea
+        ))
         .routes(routes!(ideas::vote, ideas::unvote))
         .routes(routes!(ideas::promote_idea))
         .routes(routes!(ideas::create_idea_link, ideas::list_idea_links))

@@ -344,7 +344,16 @@ pub async fn add_link(
          WHERE id = $1"
     ).bind(feedback_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     let ws = current.workspace_id.as_str();
-    repo::events::append(tx, ws, "updated", repo::feedback::KIND, feedback_id, None, now).await?;
+    repo::events::append(
+        tx,
+        ws,
+        "updated",
+        repo::feedback::KIND,
+        feedback_id,
+        None,
+        now,
+    )
+    .await?;
     let event = repo::events::append(
         tx,
         &current.workspace_id,
