@@ -19,6 +19,7 @@ mod feedback_import;
 mod home;
 mod ideas;
 mod inbox;
+mod interviews;
 mod journeys;
 mod list;
 pub(crate) mod list_query;
@@ -91,6 +92,18 @@ pub fn router() -> Router<AppState> {
             get(journeys::journeys_page).post(journeys::new_journey_submit),
         )
         .route("/w/{ws}/journeys/{id}", get(journeys::journey_page))
+        .route(
+            "/w/{ws}/p/{product}/interviews",
+            get(interviews::interviews_page).post(interviews::new_interview_submit),
+        )
+        .route(
+            "/w/{ws}/interviews/{id}",
+            get(interviews::interview_page).post(interviews::save_interview_submit),
+        )
+        .route(
+            "/w/{ws}/interviews/{id}/feedback",
+            post(interviews::convert_submit),
+        )
         .route("/w/{ws}/personas", get(personas::personas_page))
         .route("/w/{ws}/personas/{id}", get(personas::persona_page))
         .route("/w/{ws}/search", get(search::search_page))

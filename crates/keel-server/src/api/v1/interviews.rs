@@ -604,9 +604,21 @@ pub async fn update_interview(
     Json(patch): Json<InterviewPatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
-    let ws = ctx.workspace.id.as_str();
+    let (updated, body) = update(&app, &ctx.workspace.id, &id, expected, patch).await?;
+    Ok(reply::ok_versioned(&body, updated.version))
+}
+
+/// Applies a patch to an interview: shared by the API handler and the web
+/// page. `expected` is the version the caller last saw (If-Match).
+pub(crate) async fn update(
+    app: &AppState,
+    ws: &str,
+    id: &str,
+    expected: Option<i64>,
+    patch: InterviewPatch,
+) -> ApiResult<(store::Interview, Interview)> {
     let mut tx = app.store.begin().await?;
-    let current = lock(&mut tx, ws, &id).await?;
+    let current = lock(&mut tx, ws, id).await?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -665,7 +677,7 @@ pub async fn update_interview(
     };
     if fields == unchanged && changed_answers.is_empty() {
         let body = with_answers(tx.db(), &current).await?;
-        return Ok(reply::ok_versioned(&body, current.version));
+        return Ok((current, body));
     }
     let now = Timestamp::now().to_rfc3339();
     let (updated, event) =
@@ -673,7 +685,7 @@ pub async fn update_interview(
     let body = with_answers(tx.db(), &updated).await?;
     tx.commit().await?;
     app.live.publish(ws, &event, None);
-    Ok(reply::ok_versioned(&body, updated.version))
+    Ok((updated, body))
 }
 
 /// Deletes an interview with its answers. Feedback made from it stays in
