@@ -27,7 +27,7 @@ before(async () => {
 
 after(async () => { await browser?.close(); });
 
-const box = () => page.getByRole('combobox', { name: 'Search', exact: true });
+const box = () => page.getByRole('combobox', { name: 'Find in workspace' });
 const option = (kind) => page.locator(`#search-results [role="option"][data-kind="${kind}"]`);
 
 /** Opens the box with `/` from the board and types `q`. */

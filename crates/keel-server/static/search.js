@@ -49,9 +49,11 @@ export function hrefOf(hit) {
   }
 }
 
-const dialog = el('dialog', { class: 'palette search-box', 'aria-label': 'Search' });
-const input = el('input', { type: 'search', placeholder: 'Search tasks, feedback, features, people…', 'aria-label': 'Search', role: 'combobox', 'aria-expanded': 'true', 'aria-controls': 'search-results', autocomplete: 'off', maxlength: '1000' });
-const list = el('ul', { id: 'search-results', role: 'listbox', 'aria-label': 'Search results' });
+// Names without the word "search": pages have their own Search fields, and
+// this box is on every page.
+const dialog = el('dialog', { class: 'palette search-box', 'aria-label': 'Find in workspace' });
+const input = el('input', { type: 'search', placeholder: 'Search tasks, feedback, features, people…', 'aria-label': 'Find in workspace', role: 'combobox', 'aria-expanded': 'true', 'aria-controls': 'search-results', autocomplete: 'off', maxlength: '1000' });
+const list = el('ul', { id: 'search-results', role: 'listbox', 'aria-label': 'Matches' });
 const status = el('p', { class: 'search-status muted', role: 'status' });
 dialog.append(input, list, status);
 document.body.append(dialog);
