@@ -17,6 +17,7 @@ mod error;
 mod feedback;
 mod health;
 mod imports;
+mod interviews;
 mod members;
 mod my_day;
 mod products;

@@ -1553,3 +1553,41 @@ fn customers_and_companies() {
     let err = user.run(&["company", "show", "Initrode"]).fails();
     assert!(err.contains("no company named Initrode"), "{err}");
 }
+
+#[test]
+fn interviews_list_show_and_turn_into_feedback() {
+    let (server, user) = ready("interviews");
+    let token = user.stored_str("token");
+    // Interviews are written on the web or through the API.
+    let body = r#"{"product":"KEEL","title":"Call with Ann","held_on":"2026-11-02",
+        "answers":[{"position":2,"answer":"A spreadsheet, by hand."}]}"#;
+    let path = "/api/v1/workspaces/acme/interviews";
+    assert_eq!(raw_request(&server, &token, "POST", path, body), 201);
+    let table = user.run(&["interview", "list"]).ok();
+    for needle in ["DATE", "2026-11-02", "1/6", "Call with Ann"] {
+        assert!(table.contains(needle), "{needle} missing from:\n{table}");
+    }
+    let listed = user.run(&["interview", "list", "--json"]).json();
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    let shown = user.run(&["interview", "show", &id]).ok();
+    assert!(
+        shown.contains("3. How do you solve it today?\n   A spreadsheet, by hand."),
+        "{shown}"
+    );
+    assert!(shown.contains("(not answered)"), "{shown}");
+    let made = user.run(&["interview", "feedback", &id]).ok();
+    assert!(
+        made.starts_with("Created 1 feedback item (0 already in the inbox)."),
+        "{made}"
+    );
+    assert!(made.contains("Q: How do you solve it today?"), "{made}");
+    let again = user.run(&["interview", "feedback", &id, "--json"]).json();
+    assert_eq!(again["created"].as_array().unwrap().len(), 0);
+    assert_eq!(again["already_converted"], 1);
+    let inbox = user
+        .run(&["feedback", "list", "--tag", "interview", "--json"])
+        .json();
+    assert_eq!(inbox.as_array().unwrap().len(), 1, "{inbox}");
+    let err = user.run(&["interview", "show", "nope"]).fails();
+    assert!(err.contains("no such interview"), "{err}");
+}

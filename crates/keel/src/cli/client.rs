@@ -6,6 +6,7 @@ use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
 use super::import::{self, ImportArgs};
+use super::interview::{self, InterviewArgs};
 use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
 use super::my_day::{self, MyDayArgs};
@@ -43,6 +44,8 @@ pub enum ClientCommand {
     Feedback(Box<FeedbackArgs>),
     /// Features ranked by customer demand, with their evidence
     Feature(FeatureArgs),
+    /// Customer interviews: list, show, turn into feedback
+    Interview(InterviewArgs),
     /// Plan your day: list, add, done, undo, remove, carry, history
     #[command(name = "my-day")]
     MyDay(MyDayArgs),
@@ -83,6 +86,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Import(args) => import::run(args).await,
                 ClientCommand::Feedback(args) => feedback::run(*args).await,
                 ClientCommand::Feature(args) => feedback::run_feature(args).await,
+                ClientCommand::Interview(args) => interview::run(args).await,
                 ClientCommand::Search(args) => search::run(args).await,
                 ClientCommand::Customer(args) => customer::run_customer(args).await,
                 ClientCommand::Company(args) => customer::run_company(args).await,

@@ -11,6 +11,7 @@ mod config;
 mod customer;
 mod feedback;
 mod import;
+mod interview;
 mod login;
 mod member;
 mod model;
