@@ -136,6 +136,12 @@ root.addEventListener('click', async (e) => {
   }
   const status = e.target.closest('[data-set-status]');
   if (status) { setStatus(status.dataset.setStatus); return; }
+  const unlinkIdea = e.target.closest('[data-unlink-idea]');
+  if (unlinkIdea) {
+    const [idea, link] = unlinkIdea.dataset.unlinkIdea.split('|');
+    write('Link removed', () => api('DELETE', `${base}/ideas/${idea}/links/${link}`));
+    return;
+  }
   const unlink = e.target.closest('[data-unlink]');
   if (unlink) {
     write('Link removed', () => api('DELETE', `${base}/feedback/${selectedId()}/links/${unlink.dataset.unlink}`));
@@ -193,11 +199,19 @@ root.addEventListener('submit', async (e) => {
   } else if (e.target.matches('[data-link-form]')) {
     e.preventDefault();
     const form = new FormData(e.target);
-    const body = { feature: form.get('feature'), importance: form.get('importance') };
+    // The picker holds features (their ids) and ideas (`idea:` and the id).
+    const target = String(form.get('feature'));
+    const body = { importance: form.get('importance') };
     const excerpt = (form.get('excerpt') ?? '').trim();
     if (excerpt) body.excerpt = excerpt;
     const row = `[data-row][data-item="${selectedId()}"]`;
-    await write('Linked as evidence', () => api('POST', `${base}/feedback/${selectedId()}/links`, body), row);
+    if (target.startsWith('idea:')) {
+      body.feedback = selectedId();
+      await write('Linked to the idea as evidence', () => api('POST', `${base}/ideas/${target.slice(5)}/links`, body), row);
+    } else {
+      body.feature = target;
+      await write('Linked as evidence', () => api('POST', `${base}/feedback/${selectedId()}/links`, body), row);
+    }
   }
 });
 

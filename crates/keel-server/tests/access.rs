@@ -137,6 +137,8 @@ enum Target {
     /// An idea and a feedback item of `KEEL`, as `idea|feedback` (the path
     /// takes the first, the body the second).
     FreshIdeaAndFeedback,
+    /// A feedback item linked to an idea for this case, as `idea|link`.
+    FreshIdeaLink,
     /// An interview guide of `acme` created for this case.
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
@@ -672,6 +674,13 @@ fn routes() -> Vec<Route> {
             FreshIdea,
             none,
             READ_CUSTOMERS,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/ideas/{id}/links/{link}",
+            FreshIdeaLink,
+            none,
+            MEMBER,
         ),
         // The market: everyone reads (guests too: no personal data); task
         // writers keep it. The matrix and the SWOT board need `?product=`.
@@ -1438,6 +1447,19 @@ async fn resolve(
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
         Target::FreshIdea => fresh_idea(app, owner, n).await,
+        Target::FreshIdeaLink => {
+            let idea = fresh_idea(app, owner, n).await;
+            let feedback = fresh_feedback(app, owner, n).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/ideas/{idea}/links"),
+                    owner,
+                    json!({"feedback": feedback, "importance": "critical"}),
+                )
+                .await
+                .expect(201);
+            format!("{idea}|{}", r.body["id"].as_str().unwrap())
+        }
         Target::FreshIdeaAndFeedback => format!(
             "{}|{}",
             fresh_idea(app, owner, n).await,

@@ -311,6 +311,43 @@ async fn promoting_an_idea_carries_its_evidence_to_the_new_feature() {
             .expect(200)
             .body;
         assert_eq!(linked["status"], "linked");
+        // A link removed before promotion is not carried over.
+        let other = app
+            .post(
+                &format!("{WS}/feedback"),
+                &admin,
+                json!({"product": "KEEL", "text": "Exports are fine for us", "source": "email"}),
+            )
+            .await
+            .expect(201)
+            .body;
+        let removed = app
+            .post(
+                &format!("{path}/links"),
+                &admin,
+                json!({"feedback": other["id"], "importance": "nice_to_have"}),
+            )
+            .await
+            .expect(201)
+            .body;
+        let links = app
+            .get(&format!("{path}/links"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(links["items"].as_array().unwrap().len(), 2);
+        app.delete(&format!("{path}/links/{}", s(&removed["id"])), &admin)
+            .await
+            .expect(204);
+        app.delete(&format!("{path}/links/{}", s(&removed["id"])), &admin)
+            .await
+            .expect(404);
+        let links = app
+            .get(&format!("{path}/links"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(links["items"].as_array().unwrap().len(), 1);
 
         let feature = app
             .post(

@@ -281,6 +281,18 @@ async fn votes_count_once_per_email_and_only_on_public_ideas() {
         post(&app, &vote(&public["id"]), &[("email", "a@example.com")])
             .await
             .expect(303);
+        // A name given later replaces the stand-in the vote made, once.
+        for (name, text) in [("Ann", "hi"), ("Not Ann", "again")] {
+            post(
+                &app,
+                &format!("{PORTAL}/feedback"),
+                &[("email", "a@example.com"), ("name", name), ("text", text)],
+            )
+            .await
+            .expect(303);
+        }
+        let people = app.get(&format!("{WS}/customers"), &admin).await.body;
+        assert_eq!(people["items"][0]["name"], "Ann", "{people}");
         post(&app, &vote(&public["id"]), &[("email", "A@example.com")])
             .await
             .expect(303);

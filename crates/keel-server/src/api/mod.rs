@@ -86,6 +86,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ideas::vote, ideas::unvote))
         .routes(routes!(ideas::promote_idea))
         .routes(routes!(ideas::create_idea_link, ideas::list_idea_links))
+        .routes(routes!(ideas::delete_idea_link))
         .routes(routes!(feedback::create_feedback, feedback::list_feedback))
         .routes(routes!(imports::import_feedback))
         .routes(routes!(feedback::get_feedback, feedback::update_feedback))

@@ -66,6 +66,10 @@ struct InboxPage {
     items: Vec<Feedback>,
     selected: Option<Feedback>,
     features: Vec<FeatureChoice>,
+    /// Ideas still open, to link a passage to.
+    ideas: Vec<FeatureChoice>,
+    /// The selected item's links to ideas, with each idea's title.
+    idea_links: Vec<(repo::ideas::IdeaLink, String)>,
     /// Query string of the filters, without `item` and `cursor`.
     filter_query: String,
     next_cursor: String,
@@ -145,6 +149,7 @@ pub async fn inbox_page(
     }
     let (mut items, mut selected, mut next_cursor) = (Vec::new(), None, String::new());
     let mut features = Vec::new();
+    let (mut ideas, mut idea_links) = (Vec::new(), Vec::new());
     let mut tags = Vec::new();
     if can_read {
         let filter = FeedbackFilter {
@@ -189,6 +194,22 @@ pub async fn inbox_page(
                 title: f.title,
             })
             .collect();
+        let open_ideas = repo::ideas::IdeaFilter {
+            product_id: Some(product.id.clone()),
+            statuses: vec!["new".into(), "under_review".into()],
+            ..Default::default()
+        };
+        ideas = repo::ideas::list(app.store.db(), ws_id, &open_ideas, "")
+            .await?
+            .into_iter()
+            .map(|i| FeatureChoice {
+                id: i.id,
+                title: i.title,
+            })
+            .collect();
+        if let Some(s) = &selected {
+            idea_links = repo::ideas::links_of_feedback(app.store.db(), ws_id, &s.id).await?;
+        }
         let mut seen: Vec<String> = items.iter().flat_map(|i| i.tags.clone()).collect();
         seen.sort();
         seen.dedup();
@@ -208,6 +229,8 @@ pub async fn inbox_page(
         items,
         selected,
         features,
+        ideas,
+        idea_links,
         next_cursor,
         filters,
     })

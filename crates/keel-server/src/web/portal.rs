@@ -253,11 +253,25 @@ async fn customer_for(
     name: &str,
     now: &str,
 ) -> Result<String, StoreError> {
+    // Until a visitor gives a name, their email's local part stands in.
+    let stand_in = email.split('@').next().unwrap_or(email);
     if let Some(c) = repo::customers::find(tx.db(), workspace_id, email).await? {
+        // A name given later replaces the stand-in, never a real name.
+        if !name.is_empty() && c.name == stand_in {
+            let fields = CustomerFields {
+                name: name.to_string(),
+                email: c.email.clone(),
+                company_id: c.company_id.clone(),
+                segment: c.segment.clone(),
+                persona_id: c.persona_id.clone(),
+                attributes: c.attributes.clone(),
+            };
+            repo::customers::update(tx, &c, &fields, now).await?;
+        }
         return Ok(c.id);
     }
     let name = if name.is_empty() {
-        email.split('@').next().unwrap_or(email).to_string()
+        stand_in.to_string()
     } else {
         name.to_string()
     };

@@ -372,6 +372,63 @@ pub async fn add_link(
     Ok((link, event))
 }
 
+/// A feedback item's links to ideas, with each idea's title, oldest first.
+pub async fn links_of_feedback(
+    db: Db<'_>,
+    workspace_id: &str,
+    feedback_id: &str,
+) -> StoreResult<Vec<(IdeaLink, String)>> {
+    let rows: Vec<(String, String, String, String, String, String, String)> = on_db!(db, c => sqlx::query_as(
+        "SELECT l.id, l.idea_id, l.feedback_id, l.importance, l.excerpt, l.created_at, i.title
+         FROM idea_links l JOIN ideas i ON i.id = l.idea_id
+         WHERE l.workspace_id = $1 AND l.feedback_id = $2 ORDER BY l.id"
+    ).bind(workspace_id).bind(feedback_id).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, idea_id, feedback_id, importance, excerpt, created_at, title)| {
+                (
+                    IdeaLink {
+                        id,
+                        idea_id,
+                        feedback_id,
+                        importance,
+                        excerpt,
+                        created_at,
+                    },
+                    title,
+                )
+            },
+        )
+        .collect())
+}
+
+/// Removes one of `current`'s evidence links; `NotFound` when it has no
+/// such link.
+pub async fn remove_link(
+    tx: &mut Tx,
+    current: &Idea,
+    link_id: &str,
+    now: &str,
+) -> StoreResult<Event> {
+    let removed = on_db!(tx.db(), c => sqlx::query(
+        "DELETE FROM idea_links WHERE id = $1 AND idea_id = $2"
+    ).bind(link_id).bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    if removed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    repo::events::append(
+        tx,
+        &current.workspace_id,
+        "updated",
+        KIND,
+        &current.id,
+        None,
+        now,
+    )
+    .await
+}
+
 /// The evidence of an idea, oldest first.
 pub async fn links(db: Db<'_>, workspace_id: &str, idea_id: &str) -> StoreResult<Vec<IdeaLink>> {
     let rows: Vec<IdeaLink> = on_db!(db, c => sqlx::query_as(

@@ -532,6 +532,32 @@ pub async fn create_idea_link(
     Ok(reply::created(&link(&created), &loc, current.version))
 }
 
+/// Removes an evidence link from an idea (the feedback stays as it is).
+#[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/ideas/{id}/links/{link}", tag = "ideas",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Idea id"),
+        ("link" = String, Path, description = "Link id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn delete_idea_link(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id, link_id)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Write)?;
+    let mut tx = app.store.begin().await?;
+    let current = find(tx.db(), &ctx, &id).await?;
+    let now = Timestamp::now().to_rfc3339();
+    let event = store::remove_link(&mut tx, &current, &link_id, &now)
+        .await
+        .map_err(|e| match e {
+            keel_store::StoreError::NotFound => ApiError::NotFound("no such link"),
+            e => e.into(),
+        })?;
+    tx.commit().await?;
+    app.live.publish(&ctx.workspace.id, &event, None);
+    Ok(reply::no_content())
+}
+
 /// The feedback passages behind an idea, oldest first.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/ideas/{id}/links", tag = "ideas",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Idea id")),
