@@ -16,6 +16,7 @@ mod customers;
 mod error;
 mod feedback;
 mod health;
+mod ideas;
 mod imports;
 mod interviews;
 mod members;

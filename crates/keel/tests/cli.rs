@@ -1591,3 +1591,84 @@ fn interviews_list_show_and_turn_into_feedback() {
     let err = user.run(&["interview", "show", "nope"]).fails();
     assert!(err.contains("no such interview"), "{err}");
 }
+
+#[test]
+fn ideas_add_vote_and_promote() {
+    let (_server, user) = ready("ideas");
+    let dark = user
+        .run(&["idea", "add", "Dark mode", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    let export = user
+        .run(&[
+            "idea",
+            "add",
+            "Scheduled exports",
+            "--product",
+            "KEEL",
+            "--source",
+            "Brainstorm",
+            "--public",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(export.len(), 32, "an id: {export}");
+    assert_eq!(
+        user.run(&["idea", "vote", &export]).ok().trim(),
+        "1 vote: Scheduled exports"
+    );
+    // Voting again changes nothing; --undo takes it back.
+    assert_eq!(
+        user.run(&["idea", "vote", &export]).ok().trim(),
+        "1 vote: Scheduled exports"
+    );
+    let listed = user.run(&["idea", "list"]).ok();
+    let first = listed.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.contains("Scheduled exports")
+            && first.contains("brainstorm")
+            && first.contains("yes"),
+        "{listed}"
+    );
+    assert_eq!(
+        user.run(&["idea", "vote", &dark, "--undo"]).ok().trim(),
+        "0 votes: Dark mode"
+    );
+    let json = user
+        .run(&["idea", "list", "--sort", "newest", "--json"])
+        .json();
+    assert_eq!(json[0]["title"], "Scheduled exports");
+    assert_eq!(json[1]["votes"], 0);
+
+    let feature = user
+        .run(&[
+            "idea",
+            "promote",
+            &export,
+            "--title",
+            "Exports on a schedule",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let ranked = user.run(&["feature", "list", "--json"]).json();
+    assert_eq!(ranked[0]["id"], feature.as_str());
+    assert_eq!(ranked[0]["title"], "Exports on a schedule");
+    let err = user.run(&["idea", "promote", &export]).fails();
+    assert!(err.contains("already promoted"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let err = user
+        .run(&[
+            "idea",
+            "add",
+            "x",
+            "--product",
+            "KEEL",
+            "--source",
+            "portal",
+        ])
+        .fails();
+    assert!(err.contains("source"), "{err}");
+}

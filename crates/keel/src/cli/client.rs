@@ -5,6 +5,7 @@
 use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
+use super::idea::{self, IdeaArgs};
 use super::import::{self, ImportArgs};
 use super::interview::{self, InterviewArgs};
 use super::login::{self, LoginArgs, LogoutArgs};
@@ -44,6 +45,8 @@ pub enum ClientCommand {
     Feedback(Box<FeedbackArgs>),
     /// Features ranked by customer demand, with their evidence
     Feature(FeatureArgs),
+    /// Ideas: list by votes, add, vote, promote to a feature
+    Idea(IdeaArgs),
     /// Customer interviews: list, show, turn into feedback
     Interview(InterviewArgs),
     /// Plan your day: list, add, done, undo, remove, carry, history
@@ -86,6 +89,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Import(args) => import::run(args).await,
                 ClientCommand::Feedback(args) => feedback::run(*args).await,
                 ClientCommand::Feature(args) => feedback::run_feature(args).await,
+                ClientCommand::Idea(args) => idea::run(args).await,
                 ClientCommand::Interview(args) => interview::run(args).await,
                 ClientCommand::Search(args) => search::run(args).await,
                 ClientCommand::Customer(args) => customer::run_customer(args).await,
