@@ -17,6 +17,7 @@ pub mod mention;
 pub mod model;
 pub mod my_day;
 pub mod role;
+pub mod scoring;
 pub mod search;
 pub mod sentiment;
 pub mod task;
