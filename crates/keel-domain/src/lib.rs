@@ -8,6 +8,7 @@
 mod vocab;
 pub mod cycle;
 pub mod error;
+pub mod goals;
 pub mod ids;
 pub mod insight;
 pub mod interview;
