@@ -1151,7 +1151,7 @@ fn routes() -> Vec<Route> {
             "POST",
             "/api/v1/workspaces/{ws}/interviews/{id}/feedback",
             FreshInterview,
-            none,
+            |_| Some(json!({})),
             MEMBER,
         )
         .answers(200),
