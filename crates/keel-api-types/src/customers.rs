@@ -262,6 +262,9 @@ pub struct CustomerExport {
     pub feedback: Vec<ExportFeedback>,
     /// The distinct features their feedback is linked to.
     pub features: Vec<ExportFeatureSummary>,
+    /// The interviews held with them, oldest first, with every answer.
+    #[serde(default)]
+    pub interviews: Vec<crate::interviews::Interview>,
 }
 
 /// A feature the customer's feedback is evidence for.

@@ -231,6 +231,22 @@ async fn an_interview_from_the_default_guide_becomes_feedback_once() {
             .body;
         assert_eq!(by_customer["items"].as_array().unwrap().len(), 1);
 
+        // The customer's export holds the interview with its answers.
+        let export = app
+            .get(
+                &format!("{WS}/customers/{}/export", s(&customer["id"])),
+                &admin,
+            )
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(export["interviews"].as_array().unwrap().len(), 1);
+        assert_eq!(export["interviews"][0]["id"], id.as_str());
+        assert_eq!(
+            export["interviews"][0]["answers"][3]["answer"],
+            "Two hours every week."
+        );
+
         // Deleting the interview keeps its feedback.
         app.delete(&format!("{WS}/interviews/{id}"), &admin)
             .await

@@ -333,6 +333,18 @@ pub async fn list(
     Ok(take_page(rows, limit, |i: &Interview| &i.id))
 }
 
+/// Every interview with this customer, oldest first (for their export).
+pub async fn of_customer(
+    db: Db<'_>,
+    workspace_id: &str,
+    customer_id: &str,
+) -> StoreResult<Vec<Interview>> {
+    let rows: Vec<Interview> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE t.workspace_id = $1 AND t.customer_id = $2 ORDER BY t.id"
+    ))).bind(workspace_id).bind(customer_id).fetch_all(c).await)?;
+    Ok(rows)
+}
+
 /// An interview's answers, in question order.
 pub async fn answers(db: Db<'_>, interview_id: &str) -> StoreResult<Vec<Answer>> {
     let rows: Vec<Answer> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -909,7 +909,7 @@ pub async fn delete_customer(
 /// Everything Keel stores about one customer, as one JSON document (for
 /// a data-subject access request): the customer, their company and
 /// persona, every feedback item of theirs with the features it is
-/// linked to, and those features.
+/// linked to, those features, and the interviews held with them.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/customers/{id}/export", tag = "customers",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Customer id")),
     responses((status = 200, body = CustomerExport), (status = 403, body = Problem), (status = 404, body = Problem)),
@@ -938,6 +938,10 @@ pub async fn export_customer(
     };
     let feedback = customer_store::feedback_of(tx.db(), ws, &c.id).await?;
     let links = customer_store::feature_links_of(tx.db(), ws, &c.id).await?;
+    let mut interviews = Vec::new();
+    for i in keel_store::repo::interviews::of_customer(tx.db(), ws, &c.id).await? {
+        interviews.push(super::interviews::with_answers(tx.db(), &i).await?);
+    }
     tx.commit().await?;
     let mut features: Vec<ExportFeatureSummary> = Vec::new();
     for l in &links {
@@ -985,6 +989,7 @@ pub async fn export_customer(
         persona,
         feedback,
         features,
+        interviews,
     }))
 }
 
