@@ -153,13 +153,7 @@ pub(crate) async fn create(
 ) -> ApiResult<store::Cycle> {
     let mut errors = ValidationErrors::new();
     let name = errors.check(line("name", &input.name));
-    let product = repo::products::get(app.store.db(), ctx_ws, input.product.trim()).await?;
-    if product.is_none() {
-        errors.push(FieldError::new(
-            "product",
-            "no product with this key in the workspace",
-        ));
-    }
+    let product = super::product_field(app.store.db(), ctx_ws, &input.product, &mut errors).await?;
     let dates = parse_dates(&mut errors, &input.start_date, &input.end_date);
     let (Some(name), Some(product), Some(dates)) = (name, product, dates) else {
         return Err(errors.into());

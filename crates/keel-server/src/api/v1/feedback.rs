@@ -163,13 +163,7 @@ pub async fn create_feedback(
     ctx.require(Permission::Comment)?;
     let ws = ctx.workspace.id.clone();
     let mut errors = ValidationErrors::new();
-    let product = repo::products::get(app.store.db(), &ws, input.product.trim()).await?;
-    if product.is_none() {
-        errors.push(FieldError::new(
-            "product",
-            "no product with this key in the workspace",
-        ));
-    }
+    let product = super::product_field(app.store.db(), &ws, &input.product, &mut errors).await?;
     let text = errors.check(text("text", &input.text));
     let source = errors.check(FeedbackSource::parse("source", &input.source));
     // Guests may not name someone else as the author: their feedback is
@@ -291,19 +285,8 @@ pub async fn list_feedback(
     let mut errors = ValidationErrors::new();
     let limit = super::page_limit(q.limit)?;
     let cursor = super::id_cursor(q.cursor.as_deref())?.map(str::to_string);
-    let product_id = match q.product.as_deref() {
-        Some(key) => match repo::products::get(app.store.db(), ws, key.trim()).await? {
-            Some(p) => Some(p.id),
-            None => {
-                errors.push(FieldError::new(
-                    "product",
-                    "no product with this key in the workspace",
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let product_id =
+        super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
     let statuses = split(&mut errors, "status", q.status.as_deref(), |f, s| {
         FeedbackStatus::parse(f, s).map(|_| ())
     });

@@ -217,12 +217,8 @@ pub async fn list_ideas(
     ctx.require(Permission::Read)?;
     let ws = ctx.workspace.id.as_str();
     let mut errors = ValidationErrors::new();
-    let product_id = match q.product.as_deref() {
-        Some(key) => super::product_field(app.store.db(), ws, key, &mut errors)
-            .await?
-            .map(|p| p.id),
-        None => None,
-    };
+    let product_id =
+        super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
     let statuses: Vec<String> = q
         .status
         .as_deref()

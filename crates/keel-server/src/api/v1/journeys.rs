@@ -176,13 +176,7 @@ pub(crate) async fn create(
         input.description.as_deref().unwrap_or(""),
     ));
     let mut tx = app.store.begin().await?;
-    let product = repo::products::get(tx.db(), ws, input.product.trim()).await?;
-    if product.is_none() {
-        errors.push(FieldError::new(
-            "product",
-            "no product with this key in the workspace",
-        ));
-    }
+    let product = super::product_field(tx.db(), ws, &input.product, &mut errors).await?;
     let persona = match input.persona.as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => resolve_persona(tx.db(), ws, p, &mut errors)
             .await?
@@ -271,19 +265,8 @@ pub async fn list_journeys(
         }))
         .flatten()
         .map(str::to_string);
-    let product_id = match q.product.as_deref().map(str::trim) {
-        Some(key) if !key.is_empty() => match repo::products::get(app.store.db(), ws, key).await? {
-            Some(p) => Some(p.id),
-            None => {
-                errors.push(FieldError::new(
-                    "product",
-                    "no product with this key in the workspace",
-                ));
-                None
-            }
-        },
-        _ => None,
-    };
+    let product_id =
+        super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
     let persona_id = match q.persona.as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => resolve_persona(app.store.db(), ws, p, &mut errors).await?,
         _ => None,

@@ -56,6 +56,24 @@ pub(crate) async fn product_field(
     Ok(product)
 }
 
+/// The id of the product a list is filtered by (`?product=KEY`): `None`
+/// when not given (or blank), and when unknown, with an error naming
+/// `product` pushed to `errors` — a filter naming nothing would otherwise
+/// look like an empty list.
+pub(crate) async fn product_filter(
+    db: keel_store::Db<'_>,
+    workspace_id: &str,
+    key: Option<&str>,
+    errors: &mut keel_domain::ValidationErrors,
+) -> Result<Option<String>, crate::error::ApiError> {
+    match key.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(key) => Ok(product_field(db, workspace_id, key, errors)
+            .await?
+            .map(|p| p.id)),
+        None => Ok(None),
+    }
+}
+
 /// Checks `limit`, defaulting to 50.
 pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
     match limit {

@@ -369,15 +369,8 @@ pub async fn list_tasks(
     };
     // A filter naming something that does not exist matches nothing; say so
     // instead of returning an empty page that looks like "no tasks".
-    if let Some(p) = &q.product {
-        match repo::products::get(app.store.db(), ws, p).await? {
-            Some(p) => filter.product_id = Some(p.id),
-            None => errors.push(FieldError::new(
-                "product",
-                "no product with this key in the workspace",
-            )),
-        }
-    }
+    filter.product_id =
+        super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
     filter.assignee = match q.assignee.as_deref() {
         None => None,
         Some("none") => Some(AssigneeFilter::Unassigned),

@@ -96,13 +96,7 @@ pub async fn create_view(
             Ok(n)
         }
     }));
-    let product = repo::products::get(app.store.db(), ws, &input.product).await?;
-    if product.is_none() {
-        errors.push(FieldError::new(
-            "product",
-            "no product with this key in the workspace",
-        ));
-    }
+    let product = super::product_field(app.store.db(), ws, &input.product, &mut errors).await?;
     let query = errors.check(ListQuery::parse(&input.query));
     if let Some(q) = &query
         && !matches!(q.assignee.as_str(), "" | "me" | "none")
