@@ -123,7 +123,7 @@ pub async fn run(args: IdeaArgs) -> Result<()> {
                 return output::json(&i);
             }
             let word = if i.votes == 1 { "vote" } else { "votes" };
-            output::line(&format!("{} {word}: {}", i.votes, i.title))
+            output::line(format!("{} {word}: {}", i.votes, i.title))
         }
         IdeaCommand::Promote { id, title } => {
             let f = client
