@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "market", description = "Competitors and the feature comparison matrix, SWOT boards, market trends"),
         (name = "journeys", description = "Customer journey maps: stages × lanes, emotion per stage, opportunities linked to features"),
         (name = "interviews", description = "Customer interviews held with a guide's questions, turned into feedback items"),
+        (name = "goals", description = "Goals and OKRs: objectives, key results, check-ins, progress, health and forecast"),
         (name = "ideas", description = "Ideas from the team and the portal: votes, evidence, promotion to features"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
     )

@@ -139,6 +139,8 @@ enum Target {
     FreshIdeaAndFeedback,
     /// A feedback item linked to an idea for this case, as `idea|link`.
     FreshIdeaLink,
+    /// A goal of `KEEL` created for this case.
+    FreshGoal,
     /// An interview guide of `acme` created for this case.
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
@@ -600,6 +602,56 @@ fn routes() -> Vec<Route> {
             FreshFeature,
             none,
             READ_CUSTOMERS,
+        ),
+        // Goals: everyone reads; writers set goals and check in.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/goals",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Goal {}", c.n), "target": 10})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/goals",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/goals/{id}",
+            FreshGoal,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/goals/{id}",
+            FreshGoal,
+            |_| Some(json!({"metric": "Signups", "baseline": 1})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/goals/{id}",
+            FreshGoal,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/goals/{id}/checkins",
+            FreshGoal,
+            |_| Some(json!({"value": 4, "note": "weekly"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/goals/{id}/checkins",
+            FreshGoal,
+            none,
+            VIEWER,
         ),
         // Ideas: everyone reads (who suggested one is shown only to those who
         // may read customers); guests suggest and vote; writers decide.
@@ -1447,6 +1499,15 @@ async fn resolve(
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
         Target::FreshIdea => fresh_idea(app, owner, n).await,
+        Target::FreshGoal => {
+            fresh_item(
+                app,
+                owner,
+                "goals",
+                json!({"product": "KEEL", "title": format!("Goal case {n}"), "target": 10}),
+            )
+            .await
+        }
         Target::FreshIdeaLink => {
             let idea = fresh_idea(app, owner, n).await;
             let feedback = fresh_feedback(app, owner, n).await;
@@ -1736,6 +1797,8 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/personas?limit=500"),
         // Votes show in the count; a refused promotion would show a status.
         format!("/api/v1/workspaces/{WS}/ideas?limit=500"),
+        // A check-in moves its goal's version, which the list shows.
+        format!("/api/v1/workspaces/{WS}/goals?limit=500"),
         // Every grid change moves its map's version, which lists show.
         format!("/api/v1/workspaces/{WS}/journeys?limit=500"),
         // Turning an interview into feedback moves its converted count.
@@ -1757,6 +1820,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/customers?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/personas?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/ideas?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/goals?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/interviews?limit=500"),
     ];
     let reads = owner_reads

@@ -85,6 +85,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_interviews.sql"),
         include_str!("../migrations/postgres/0013_interviews.sql"),
     ),
+    (
+        14,
+        "goals",
+        include_str!("../migrations/sqlite/0014_goals.sql"),
+        include_str!("../migrations/postgres/0014_goals.sql"),
+    ),
 ];
 
 mod checksum {

@@ -77,6 +77,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(features::create_feature, features::list_features))
         .routes(routes!(features::get_feature, features::update_feature))
         .routes(routes!(features::get_feature_evidence))
+        .routes(routes!(goals::create_goal, goals::list_goals))
+        .routes(routes!(
+            goals::get_goal,
+            goals::update_goal,
+            goals::delete_goal
+        ))
+        .routes(routes!(goals::create_checkin, goals::list_checkins))
         .routes(routes!(ideas::create_idea, ideas::list_ideas))
         .routes(routes!(
             ideas::get_idea,

@@ -13,6 +13,7 @@ pub mod events;
 pub mod features;
 pub mod feedback;
 pub mod feedback_import;
+pub mod goals;
 pub mod ideas;
 pub mod interviews;
 pub mod journeys;

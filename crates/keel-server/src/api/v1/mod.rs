@@ -9,6 +9,7 @@ pub mod cycles;
 pub mod events;
 pub mod features;
 pub mod feedback;
+pub mod goals;
 pub mod ideas;
 pub mod imports;
 pub mod interviews;
