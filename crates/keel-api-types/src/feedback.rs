@@ -148,6 +148,12 @@ pub struct Feature {
     #[serde(rename = "type")]
     pub feature_type: String,
     pub demand: Demand,
+    /// The RICE inputs as given (`null` when not scored).
+    pub rice: Option<crate::RiceInput>,
+    /// The WSJF inputs as given (`null` when not scored).
+    pub wsjf: Option<crate::WsjfInput>,
+    /// Computed per API.md, with the value/effort ratings and MoSCoW.
+    pub scores: crate::Scores,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -166,6 +172,19 @@ pub struct NewFeature {
     pub status: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rice: Option<crate::RiceInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wsjf: Option<crate::WsjfInput>,
+    /// must, should, could or wont.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moscow: Option<String>,
+    /// Value rating, a whole number 1–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// Effort rating, a whole number 1–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<i64>,
 }
 
 /// `PATCH /workspaces/{ws}/features/{id}`: absent fields stay.
@@ -180,6 +199,49 @@ pub struct FeaturePatch {
     pub status: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
+    /// The whole RICE input; `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<crate::RiceInput>)]
+    pub rice: Option<Option<crate::RiceInput>>,
+    /// The whole WSJF input; `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<crate::WsjfInput>)]
+    pub wsjf: Option<Option<crate::WsjfInput>>,
+    /// must, should, could or wont; `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub moscow: Option<Option<String>>,
+    /// Value rating 1–10; `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<i64>)]
+    pub value: Option<Option<i64>>,
+    /// Effort rating 1–10; `null` clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<i64>)]
+    pub effort: Option<Option<i64>>,
+    /// Why the scores changed, kept in the score history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One quote behind a feature, with who said it.

@@ -111,6 +111,9 @@ enum Target {
     /// A feedback item and a feature created for this case, as
     /// `feedback|feature` (the path takes the first, the body the second).
     FreshFeedbackPair,
+    /// Two features of `KEEL` created for this case, as `feature|feature`
+    /// (the path takes the first, the body the second: a rank anchor).
+    FreshFeaturePair,
     /// A feedback item linked to a feature for this case, as
     /// `feedback|link`.
     FreshLink,
@@ -602,6 +605,22 @@ fn routes() -> Vec<Route> {
             FreshFeature,
             none,
             READ_CUSTOMERS,
+        ),
+        // Prioritization: scores are read by everyone, ranked by writers.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/features/{id}/rank",
+            FreshFeaturePair,
+            |c| Some(json!({"before": c.target.split('|').nth(1), "reason": "access table"})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/features/{id}/score-history",
+            FreshFeature,
+            none,
+            VIEWER,
         ),
         // Goals: everyone reads; writers set goals and check in.
         row(
@@ -1564,6 +1583,11 @@ async fn resolve(
             .await
         }
         Target::FreshFeedback | Target::FeedbackInBody => fresh_feedback(app, owner, n).await,
+        Target::FreshFeaturePair => format!(
+            "{}|{}",
+            fresh_feature(app, owner, n).await,
+            fresh_feature(app, owner, n).await
+        ),
         Target::FreshFeedbackPair => format!(
             "{}|{}",
             fresh_feedback(app, owner, n).await,

@@ -77,6 +77,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(features::create_feature, features::list_features))
         .routes(routes!(features::get_feature, features::update_feature))
         .routes(routes!(features::get_feature_evidence))
+        .routes(routes!(feature_scores::rank_feature))
+        .routes(routes!(feature_scores::get_score_history))
         .routes(routes!(goals::create_goal, goals::list_goals))
         .routes(routes!(
             goals::get_goal,

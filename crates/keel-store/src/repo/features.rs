@@ -1,6 +1,7 @@
 //! Features: what a product may build, and the target of customer evidence.
-//! Scores and roadmaps come later on the same rows; here they are created,
-//! changed (versioned, with an event) and read with their evidence.
+//! Here they are created, changed (versioned, with an event) and read with
+//! their evidence; their score inputs, manual rank and score history are in
+//! [`scores`](super::feature_scores).
 
 use crate::{Db, StoreError, StoreResult, Tx, repo};
 use keel_domain::model::Event;
@@ -22,10 +23,16 @@ pub struct Feature {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    #[sqlx(flatten)]
+    pub scores: super::feature_scores::ScoreInputs,
+    pub manual_rank: Option<i64>,
 }
 
 const SELECT: &str = "SELECT f.id, f.workspace_id, f.product_id, p.key AS product_key, f.title,
-    f.problem, f.status, f.feature_type, f.created_at, f.updated_at, f.version
+    f.problem, f.status, f.feature_type, f.created_at, f.updated_at, f.version,
+    f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort, f.wsjf_business_value,
+    f.wsjf_time_criticality, f.wsjf_risk_reduction, f.wsjf_job_size, f.value_rating,
+    f.effort_rating, f.moscow, f.manual_rank
     FROM features f JOIN products p ON p.id = f.product_id";
 
 /// Validated values written on create and update.

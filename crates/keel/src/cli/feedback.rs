@@ -105,13 +105,14 @@ pub struct FeatureArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {
-    /// List features, most wanted first (or --sort newest|title)
+    /// List features, most wanted first (or --sort rice|wsjf|value_effort|manual|newest|title)
     #[command(visible_alias = "ls")]
     List {
         /// Only this product (key)
         #[arg(short, long, value_name = "KEY")]
         product: Option<String>,
-        /// demand, newest or title
+        /// demand, rice, wsjf, value_effort (highest first, unscored last),
+        /// manual (the product's order set by hand), newest or title
         #[arg(long, default_value = "demand")]
         sort: String,
     },
@@ -305,9 +306,13 @@ pub async fn run_feature(args: FeatureArgs) -> Result<()> {
                 "FEEDBACK",
                 "CUSTOMERS",
                 "ARR",
+                "RICE",
+                "WSJF",
                 "STATUS",
                 "TITLE",
             ]);
+            // Scores rounded for the table; --json has them exact.
+            let score = |s: Option<f64>| s.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
             for f in &page.items {
                 table.add_row(vec![
                     f.id.clone(),
@@ -315,6 +320,8 @@ pub async fn run_feature(args: FeatureArgs) -> Result<()> {
                     f.demand.feedback_count.to_string(),
                     f.demand.customer_count.to_string(),
                     format!("{}", f.demand.arr),
+                    score(f.scores.rice),
+                    score(f.scores.wsjf),
                     f.status.clone(),
                     output::one_line(&f.title, 50),
                 ]);
@@ -335,6 +342,11 @@ pub async fn run_feature(args: FeatureArgs) -> Result<()> {
                         problem,
                         status: None,
                         feature_type: None,
+                        rice: None,
+                        wsjf: None,
+                        moscow: None,
+                        value: None,
+                        effort: None,
                     },
                 )
                 .await?;

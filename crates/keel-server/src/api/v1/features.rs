@@ -1,6 +1,8 @@
 //! Features as the target of customer evidence: create, change, list them
-//! ranked by demand, and read the quotes and customers behind one.
+//! ranked (by demand or by a score, see [`super::feature_scores`]), and read
+//! the quotes and customers behind one.
 
+use super::feature_scores as scores;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, Query, WorkspaceCtx};
@@ -16,6 +18,7 @@ use keel_domain::insight::{self, Evidence, FeatureStatus, FeatureType, Importanc
 use keel_domain::time::Timestamp;
 use keel_domain::values::{body, line};
 use keel_domain::{FieldError, Permission, ValidationErrors};
+use keel_store::repo::feature_scores as scores_store;
 use keel_store::repo::features::{self as store, EvidenceRow, FeatureFields};
 use keel_store::{Db, repo};
 use serde::Deserialize;
@@ -60,6 +63,7 @@ fn demand(d: &insight::Demand) -> Demand {
 }
 
 pub(crate) fn feature(f: &store::Feature, demand: Demand) -> Feature {
+    let (rice, wsjf, scores) = scores::scores_of(f, demand.customer_count.max(0) as u64);
     Feature {
         id: f.id.clone(),
         product: f.product_key.clone(),
@@ -68,6 +72,9 @@ pub(crate) fn feature(f: &store::Feature, demand: Demand) -> Feature {
         status: f.status.clone(),
         feature_type: f.feature_type.clone(),
         demand,
+        rice,
+        wsjf,
+        scores,
         created_at: f.created_at.clone(),
         updated_at: f.updated_at.clone(),
         version: f.version,
@@ -130,7 +137,20 @@ fn fields(
     }
 }
 
-/// Creates a feature of a product.
+/// Both checks' results, every field error of both kept.
+fn both<A, B>(a: Result<A, ApiError>, b: Result<B, ValidationErrors>) -> Result<(A, B), ApiError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(ApiError::Validation(mut errs)), Err(more)) => {
+            errs.extend(more.0);
+            Err(ApiError::Validation(errs))
+        }
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(more)) => Err(more.into()),
+    }
+}
+
+/// Creates a feature of a product, with its score inputs when given.
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/features", tag = "features", request_body = NewFeature,
     params(("ws" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = Feature), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -151,7 +171,8 @@ pub async fn create_feature(
         input.feature_type.as_deref(),
         None,
     );
-    let (product, fields) = match (product, checked) {
+    let checked = both(checked, scores::check_new(&input));
+    let (product, (fields, score_inputs)) = match (product, checked) {
         (Some(p), Ok(f)) => (p, f),
         (None, result) => {
             let mut errors = match result {
@@ -170,6 +191,25 @@ pub async fn create_feature(
     let mut tx = app.store.begin().await?;
     let (created, event) =
         store::create(&mut tx, &new_id(), &ws, &product.id, &fields, &now).await?;
+    let changes = scores::changes(&created.scores, &score_inputs);
+    let created = if changes.is_empty() {
+        created
+    } else {
+        scores_store::write(&mut tx, &created.id, &score_inputs).await?;
+        scores_store::append_history(
+            &mut tx,
+            &ws,
+            &created.id,
+            &changes,
+            "",
+            &ctx.caller.user.id,
+            &now,
+        )
+        .await?;
+        store::get(tx.db(), &ws, &created.id)
+            .await?
+            .ok_or(ApiError::NotFound("no such feature"))?
+    };
     tx.commit().await?;
     let body = feature(&created, Demand::default());
     app.live
@@ -189,7 +229,9 @@ pub struct FeatureQuery {
     pub product: Option<String>,
     /// One status or several, comma-separated.
     pub status: Option<String>,
-    /// `demand` (score, then ARR), `newest` (default), or `title`.
+    /// `newest` (default), `title`, `demand` (score, then ARR), `rice`,
+    /// `wsjf`, `value_effort` (highest first, unscored last, ties newest
+    /// first) or `manual` (the product's order set by hand).
     pub sort: Option<String>,
     /// 1 to 500, default 50.
     pub limit: Option<i64>,
@@ -234,10 +276,10 @@ pub async fn list_features(
         .map(|s| s.as_str().to_string())
         .collect();
     let sort = q.sort.as_deref().unwrap_or("newest");
-    if !matches!(sort, "demand" | "newest" | "title") {
+    if !scores::SORTS.contains(&sort) {
         errors.push(FieldError::new(
             "sort",
-            "must be one of demand, newest, title",
+            format!("must be one of {}", scores::SORTS.join(", ")),
         ));
     }
     errors.into_result()?;
@@ -247,17 +289,7 @@ pub async fn list_features(
         .iter()
         .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
         .collect();
-    match sort {
-        "demand" => items.sort_by(|a, b| {
-            b.demand
-                .score
-                .cmp(&a.demand.score)
-                .then(b.demand.arr.total_cmp(&a.demand.arr))
-                .then(b.id.cmp(&a.id))
-        }),
-        "title" => items.sort_by_key(|f| f.title.to_lowercase()),
-        _ => {}
-    }
+    scores::sort(&mut items, sort);
     Ok(axum::Json(super::page_of(
         items,
         |f| f.id.as_str(),
@@ -282,7 +314,9 @@ pub async fn get_feature(
     Ok(reply::ok_versioned(&f, version))
 }
 
-/// Changes a feature. With `If-Match`, a stale version gets 412.
+/// Changes a feature and its score inputs (each changed input appends a
+/// score history row with `reason`). With `If-Match`, a stale version gets
+/// 412.
 #[utoipa::path(patch, path = "/api/v1/workspaces/{ws}/features/{id}", tag = "features", request_body = FeaturePatch,
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen, e.g. \"3\"")),
@@ -311,9 +345,30 @@ pub async fn update_feature(
         patch.status.as_deref(),
         patch.feature_type.as_deref(),
         Some(&current),
-    )?;
+    );
+    let (fields, score_inputs) = both(fields, scores::check_patch(&patch, &current.scores))?;
     let now = Timestamp::now().to_rfc3339();
     let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    let changes = scores::changes(&current.scores, &score_inputs);
+    let updated = if changes.is_empty() {
+        updated
+    } else {
+        scores_store::write(&mut tx, &updated.id, &score_inputs).await?;
+        let reason = patch.reason.as_deref().unwrap_or("").trim();
+        scores_store::append_history(
+            &mut tx,
+            &ws,
+            &updated.id,
+            &changes,
+            reason,
+            &ctx.caller.user.id,
+            &now,
+        )
+        .await?;
+        store::get(tx.db(), &ws, &updated.id)
+            .await?
+            .ok_or(ApiError::NotFound("no such feature"))?
+    };
     let rows = store::evidence(tx.db(), &ws, Some(&updated.id)).await?;
     tx.commit().await?;
     let d = demand_by_feature(&rows)
