@@ -86,16 +86,16 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0013_interviews.sql"),
     ),
     (
-        15,
-        "feature_scores",
-        include_str!("../migrations/sqlite/0015_feature_scores.sql"),
-        include_str!("../migrations/postgres/0015_feature_scores.sql"),
-    ),
-    (
         14,
         "goals",
         include_str!("../migrations/sqlite/0014_goals.sql"),
         include_str!("../migrations/postgres/0014_goals.sql"),
+    ),
+    (
+        15,
+        "feature_scores",
+        include_str!("../migrations/sqlite/0015_feature_scores.sql"),
+        include_str!("../migrations/postgres/0015_feature_scores.sql"),
     ),
 ];
 
