@@ -1077,6 +1077,10 @@ fn feedback_and_feature_journey() {
     assert_eq!(json["status"], "linked");
     let ranked = user.run(&["feature", "list"]).ok();
     assert!(ranked.contains("Calendar view"), "{ranked}");
+    // Ranked by a score: unscored features are listed too, last, with "-".
+    let by_rice = user.run(&["feature", "list", "--sort", "rice"]).ok();
+    assert!(by_rice.contains("RICE"), "{by_rice}");
+    assert!(by_rice.contains("Calendar view"), "{by_rice}");
     let evidence = user.run(&["feature", "evidence", &feature]).ok();
     assert!(evidence.starts_with("demand 3 · 1 feedback"), "{evidence}");
     assert!(
