@@ -169,7 +169,7 @@ test('emotions move the points of the SVG curve', async () => {
 
 test('an opportunity is linked to a feature and unlinked', async () => {
   const signUp = (await stageIds())[1];
-  await page.getByLabel('Feature to link at Sign up').selectOption({ label: 'Guided set-up' });
+  await page.getByLabel('Feature or idea to link at Sign up').selectOption({ label: 'Guided set-up' });
   await page.getByRole('button', { name: 'Link the chosen feature at Sign up' }).click();
   const links = page.locator(`[data-cell][data-stage="${signUp}"][data-lane="opportunities"] .jm-link`);
   await eventually(async () => (await links.count()) === 1);
@@ -183,7 +183,7 @@ test('an opportunity is linked to a feature and unlinked', async () => {
   await page.getByRole('button', { name: 'Unlink Guided set-up' }).click();
   await eventually(async () => (await links.count()) === 0);
   assert.deepEqual((await map()).stages[1].opportunity_links, []);
-  await page.getByLabel('Feature to link at Sign up').selectOption({ label: 'Guided set-up' });
+  await page.getByLabel('Feature or idea to link at Sign up').selectOption({ label: 'Guided set-up' });
   await page.getByRole('button', { name: 'Link the chosen feature at Sign up' }).click();
   await eventually(async () => (await links.count()) === 1);
 });

@@ -55,8 +55,8 @@ pub struct JourneyCells {
     pub opportunities: String,
 }
 
-/// A stage's opportunity linked to an item. `linked_kind` is `feature`
-/// for now; ideas will be linked the same way once they exist.
+/// A stage's opportunity linked to an item: `linked_kind` is `feature` or
+/// `idea`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct JourneyOpportunity {
     pub id: String,
@@ -64,9 +64,9 @@ pub struct JourneyOpportunity {
     pub linked_id: String,
     /// The linked item's title.
     pub title: String,
-    /// The linked feature's status.
+    /// The linked feature's or idea's status.
     pub status: String,
-    /// The linked feature's product key.
+    /// The linked item's product key.
     pub product: String,
     pub created_at: String,
 }
@@ -156,9 +156,8 @@ pub struct JourneyCellText {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJourneyOpportunity {
-    /// What is linked: only `feature` is accepted for now (ideas will
-    /// follow).
+    /// What is linked: `feature` or `idea`.
     pub linked_kind: String,
-    /// The feature's id.
+    /// The feature's or idea's id.
     pub linked_id: String,
 }

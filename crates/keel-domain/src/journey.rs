@@ -24,10 +24,11 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// What an opportunity may be linked to. Only features exist so far;
-    /// ideas will be added here when they do.
+    /// What an opportunity may be linked to: a feature, or an idea not yet
+    /// decided on.
     LinkedKind {
         Feature => "feature",
+        Idea => "idea",
     }
 }
 
@@ -173,7 +174,11 @@ mod tests {
             LinkedKind::parse("linked_kind", "feature"),
             Ok(LinkedKind::Feature)
         );
-        assert!(LinkedKind::parse("linked_kind", "idea").is_err());
+        assert_eq!(
+            LinkedKind::parse("linked_kind", "idea"),
+            Ok(LinkedKind::Idea)
+        );
+        assert!(LinkedKind::parse("linked_kind", "goal").is_err());
     }
 
     #[test]

@@ -219,9 +219,12 @@ root.addEventListener('click', async (e) => {
   if (add) {
     const stage = add.dataset.linkAdd;
     const pick = root.querySelector(`[data-link-pick="${CSS.escape(stage)}"]`);
-    if (!pick?.value) { announce('Choose a feature to link first.'); pick?.focus(); return; }
+    if (!pick?.value) { announce('Choose a feature or idea to link first.'); pick?.focus(); return; }
     const title = pick.selectedOptions[0]?.textContent ?? 'the feature';
-    await write(`Linked ${title}`, () => api('POST', `${stagePath(stage)}/opportunities`, { linked_kind: 'feature', linked_id: pick.value }), `pick:${stage}`);
+    // Ideas are offered as `idea:ID`; features by their id alone.
+    const idea = pick.value.startsWith('idea:');
+    const body = idea ? { linked_kind: 'idea', linked_id: pick.value.slice(5) } : { linked_kind: 'feature', linked_id: pick.value };
+    await write(`Linked ${title}`, () => api('POST', `${stagePath(stage)}/opportunities`, body), `pick:${stage}`);
     return;
   }
 

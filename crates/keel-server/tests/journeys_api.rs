@@ -255,6 +255,48 @@ async fn a_journey_map_is_built_stage_by_stage_and_read_whole() {
             .await
             .expect(409);
         assert_eq!(again.error_fields(), ["linked_id"]);
+        // An idea of the product can be linked too.
+        let idea = app
+            .post(
+                &format!("{WS}/ideas"),
+                &admin,
+                json!({"product": "KEEL", "title": "Set-up wizard"}),
+            )
+            .await
+            .expect(201)
+            .body;
+        let idea_link = app
+            .post(
+                &format!("{WS}/journeys/{id}/stages/{sid}/opportunities"),
+                &admin,
+                json!({"linked_kind": "idea", "linked_id": idea["id"]}),
+            )
+            .await
+            .expect(201)
+            .body;
+        assert_eq!(
+            (
+                &idea_link["linked_kind"],
+                &idea_link["title"],
+                &idea_link["status"],
+                &idea_link["product"]
+            ),
+            (
+                &json!("idea"),
+                &json!("Set-up wizard"),
+                &json!("new"),
+                &json!("KEEL")
+            )
+        );
+        app.delete(
+            &format!(
+                "{WS}/journeys/{id}/stages/{sid}/opportunities/{}",
+                s(&idea_link["id"])
+            ),
+            &admin,
+        )
+        .await
+        .expect(204);
         // Linking a stage whose opportunities cell was never written.
         app.post(
             &format!("{WS}/journeys/{id}/stages/{did}/opportunities"),
@@ -372,9 +414,9 @@ async fn a_journey_map_is_built_stage_by_stage_and_read_whole() {
         let journey: Vec<&(String, String)> =
             events.iter().filter(|(k, _)| k == "journey").collect();
         assert_eq!(journey.first().unwrap().1, "created");
-        // 4 stages, 8 cell writes + 1 blanking, 2 links, 2 stage edits,
-        // 1 unlink, 1 stage delete.
-        assert_eq!(journey.len(), 1 + 4 + 9 + 2 + 2 + 1 + 1, "{events:?}");
+        // 4 stages, 8 cell writes + 1 blanking, 2 feature links, 1 idea
+        // link and its unlink, 2 stage edits, 1 unlink, 1 stage delete.
+        assert_eq!(journey.len(), 1 + 4 + 9 + 2 + 2 + 2 + 1 + 1, "{events:?}");
         assert!(journey[1..].iter().all(|(_, t)| t == "updated"));
         assert_eq!(
             map["version"].as_i64().unwrap(),
@@ -703,9 +745,16 @@ async fn bad_grid_input_is_refused_naming_the_field_and_changes_nothing() {
             (
                 "POST",
                 format!("{one}/opportunities"),
-                json!({"linked_kind": "idea", "linked_id": "x"}),
+                json!({"linked_kind": "goal", "linked_id": "x"}),
                 422,
                 vec!["linked_kind"],
+            ),
+            (
+                "POST",
+                format!("{one}/opportunities"),
+                json!({"linked_kind": "idea", "linked_id": "nope"}),
+                422,
+                vec!["linked_id"],
             ),
             (
                 "POST",

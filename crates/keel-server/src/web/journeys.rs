@@ -270,15 +270,29 @@ pub async fn journey_page(
     let read_customers = access.role.allows(Permission::ReadCustomers);
     let stages = map.stages.clone().unwrap_or_default();
 
-    let features = if can_write {
-        repo::features::list(app.store.db(), ws_id, Some(&stored.product_id), &[])
-            .await?
-            .into_iter()
-            .filter(|f| f.status != "declined")
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // What an opportunity can be linked to: the product's features not
+    // declined (the option's value is the id) and its ideas still open
+    // (`idea:` and the id, which journeys.js sends as linked_kind idea).
+    let mut targets: Vec<(String, String, String)> = Vec::new();
+    if can_write {
+        for f in repo::features::list(app.store.db(), ws_id, Some(&stored.product_id), &[]).await? {
+            if f.status != "declined" {
+                targets.push((f.id.clone(), f.id, f.title));
+            }
+        }
+        let open_ideas = repo::ideas::IdeaFilter {
+            product_id: Some(stored.product_id.clone()),
+            statuses: vec!["new".into(), "under_review".into()],
+            ..Default::default()
+        };
+        for i in repo::ideas::list(app.store.db(), ws_id, &open_ideas, "").await? {
+            targets.push((
+                i.id.clone(),
+                format!("idea:{}", i.id),
+                format!("Idea: {}", i.title),
+            ));
+        }
+    }
     let lanes = Lane::ALL
         .iter()
         .map(|lane| LaneRow {
@@ -298,14 +312,14 @@ pub async fn journey_page(
                             Vec::new()
                         },
                         candidates: if is_opp {
-                            features
+                            targets
                                 .iter()
-                                .filter(|f| {
-                                    !s.opportunity_links.iter().any(|l| l.linked_id == f.id)
+                                .filter(|(id, _, _)| {
+                                    !s.opportunity_links.iter().any(|l| &l.linked_id == id)
                                 })
-                                .map(|f| Choice {
-                                    id: f.id.clone(),
-                                    name: f.title.clone(),
+                                .map(|(_, value, name)| Choice {
+                                    id: value.clone(),
+                                    name: name.clone(),
                                 })
                                 .collect()
                         } else {

@@ -79,7 +79,7 @@ pub struct Link {
     pub stage_id: String,
     pub linked_kind: String,
     pub linked_id: String,
-    /// The feature's title; `None` when the feature is gone.
+    /// The feature's or idea's title; `None` when it is gone.
     pub title: Option<String>,
     pub status: Option<String>,
     pub product_key: Option<String>,
@@ -272,12 +272,15 @@ pub async fn cells(db: Db<'_>, map_id: &str) -> StoreResult<Vec<Cell>> {
 }
 
 const LINKS: &str = "SELECT l.id, ce.stage_id, l.linked_kind, l.linked_id,
-    f.title, f.status, p.key AS product_key, l.created_at
+    COALESCE(f.title, i.title) AS title, COALESCE(f.status, i.status) AS status,
+    p.key AS product_key, l.created_at
     FROM journey_opportunity_links l
     JOIN journey_cells ce ON ce.id = l.cell_id
     LEFT JOIN features f ON l.linked_kind = 'feature' AND f.id = l.linked_id
         AND f.workspace_id = l.workspace_id
-    LEFT JOIN products p ON p.id = f.product_id";
+    LEFT JOIN ideas i ON l.linked_kind = 'idea' AND i.id = l.linked_id
+        AND i.workspace_id = l.workspace_id
+    LEFT JOIN products p ON p.id = COALESCE(f.product_id, i.product_id)";
 
 /// A map's opportunity links, oldest first.
 pub async fn links(db: Db<'_>, map_id: &str) -> StoreResult<Vec<Link>> {

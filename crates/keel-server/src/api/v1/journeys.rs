@@ -633,10 +633,9 @@ pub async fn put_cell(
 // ---------------------------------------------------------------------------
 // Opportunity links.
 
-/// Links a stage's opportunities to a feature of the map's product
-/// (`linked_kind: "feature"`; ideas will be accepted the same way once
-/// they exist). Linking the same feature twice is a 409 naming
-/// `linked_id`. The `ETag` is the map's version.
+/// Links a stage's opportunities to a feature or an idea of the map's
+/// product (`linked_kind: "feature"` or `"idea"`). Linking the same item
+/// twice is a 409 naming `linked_id`. The `ETag` is the map's version.
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}/opportunities", tag = "journeys",
     request_body = NewJourneyOpportunity,
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Journey map id"),
@@ -677,6 +676,26 @@ pub async fn create_opportunity(
                     None
                 }
                 Some(f) => Some(f.id),
+            }
+        }
+        Some(LinkedKind::Idea) => {
+            let i = repo::ideas::get(tx.db(), ws, input.linked_id.trim(), "").await?;
+            match i {
+                None => {
+                    errors.push(FieldError::new(
+                        "linked_id",
+                        "no idea with this id in the workspace",
+                    ));
+                    None
+                }
+                Some(i) if i.product_id != map.product_id => {
+                    errors.push(FieldError::new(
+                        "linked_id",
+                        "the idea belongs to another product than the journey map",
+                    ));
+                    None
+                }
+                Some(i) => Some(i.id),
             }
         }
         None => None,
