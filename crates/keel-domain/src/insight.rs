@@ -246,7 +246,9 @@ mod tests {
             let evidence: Vec<Evidence> = items.iter().map(|(f, i, c, co)| Evidence {
                 feedback_id: format!("f{f}"),
                 importance: Importance::ALL[*i],
-                customer_id: c.map(|c| format!("c{c}")),
+                // A feedback item has one customer: the same id always
+                // names the same one (or, here and there, none).
+                customer_id: c.map(|_| format!("c{}", f % 8)),
                 company_id: co.map(|c| format!("co{c}")),
                 company_arr: co.map(|c| f64::from(c) * 100.0),
             }).collect();
