@@ -341,6 +341,17 @@ const LINKS: &str = "SELECT l.id, l.feedback_id, l.feature_id, f.title AS featur
 /// Links a passage of `current` to a feature. New and triaged feedback
 /// becomes `linked`. `Conflict` when this feedback is already linked to
 /// that feature.
+/// Moves a feedback item that became evidence (for a feature or an idea)
+/// to `linked`, unless it is archived already; bumps its version.
+pub async fn mark_linked(tx: &mut Tx, feedback_id: &str, now: &str) -> StoreResult<()> {
+    on_db!(tx.db(), c => sqlx::query(
+        "UPDATE feedback SET status = CASE WHEN status IN ('new', 'triaged') THEN 'linked' ELSE status END,
+            updated_at = $2, version = version + 1
+         WHERE id = $1"
+    ).bind(feedback_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn add_link(
     tx: &mut Tx,
     current: &Feedback,
@@ -358,11 +369,7 @@ pub async fn add_link(
     ).bind(&id).bind(&current.workspace_id).bind(&current.id).bind(feature_id).bind(importance)
      .bind(excerpt).bind(actor_id).bind(now)
      .execute(c).await.map(|r| r.rows_affected()))?;
-    on_db!(tx.db(), c => sqlx::query(
-        "UPDATE feedback SET status = CASE WHEN status IN ('new', 'triaged') THEN 'linked' ELSE status END,
-            updated_at = $2, version = version + 1
-         WHERE id = $1"
-    ).bind(&current.id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    mark_linked(tx, &current.id, now).await?;
     let (feedback, event) = touched(tx, current, now).await?;
     let links = links_of(
         tx.db(),

@@ -338,11 +338,7 @@ pub async fn add_link(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     ).bind(&id).bind(&current.workspace_id).bind(feedback_id).bind(&current.id).bind(importance)
      .bind(excerpt).bind(actor_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    on_db!(tx.db(), c => sqlx::query(
-        "UPDATE feedback SET status = CASE WHEN status IN ('new', 'triaged') THEN 'linked' ELSE status END,
-            updated_at = $2, version = version + 1
-         WHERE id = $1"
-    ).bind(feedback_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::feedback::mark_linked(tx, feedback_id, now).await?;
     let ws = current.workspace_id.as_str();
     repo::events::append(
         tx,

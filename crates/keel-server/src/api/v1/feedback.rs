@@ -475,6 +475,19 @@ pub(crate) async fn patched(
     ))
 }
 
+/// The passage a link quotes: the given excerpt (trimmed) when it is part
+/// of the feedback text, the whole text when none is given.
+pub(crate) fn excerpt_of(text: &str, given: Option<&str>) -> Result<String, FieldError> {
+    match given.map(str::trim) {
+        None | Some("") => Ok(text.to_string()),
+        Some(e) if text.contains(e) => Ok(e.to_string()),
+        Some(_) => Err(FieldError::new(
+            "excerpt",
+            "must be a passage of the feedback text, exactly as written",
+        )),
+    }
+}
+
 /// Links a passage of the feedback to a feature as evidence. The excerpt
 /// must be part of the feedback text (the whole text when absent).
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/feedback/{id}/links", tag = "feedback", request_body = NewFeedbackLink,
@@ -506,17 +519,9 @@ pub async fn create_link(
         )),
         Some(_) => {}
     }
-    let excerpt = match input.excerpt.as_deref().map(str::trim) {
-        None | Some("") => current.text.clone(),
-        Some(e) if current.text.contains(e) => e.to_string(),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "excerpt",
-                "must be a passage of the feedback text, exactly as written",
-            ));
-            String::new()
-        }
-    };
+    let excerpt = errors
+        .check(excerpt_of(&current.text, input.excerpt.as_deref()))
+        .unwrap_or_default();
     errors.into_result()?;
     let (Some(importance), Some(feature)) = (importance, feature) else {
         return Err(ApiError::Internal("validated fields missing".into()));

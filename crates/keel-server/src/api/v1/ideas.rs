@@ -495,17 +495,10 @@ pub async fn create_idea_link(
             ));
             None
         }
-        Some(f) => match input.excerpt.as_deref().map(str::trim) {
-            None | Some("") => Some(f.text.clone()),
-            Some(e) if f.text.contains(e) => Some(e.to_string()),
-            Some(_) => {
-                errors.push(FieldError::new(
-                    "excerpt",
-                    "must be a passage of the feedback text, exactly as written",
-                ));
-                None
-            }
-        },
+        Some(f) => errors.check(super::feedback::excerpt_of(
+            &f.text,
+            input.excerpt.as_deref(),
+        )),
     };
     errors.into_result()?;
     let (Some(importance), Some(feedback), Some(excerpt)) = (importance, feedback, excerpt) else {
