@@ -97,6 +97,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_feature_scores.sql"),
         include_str!("../migrations/postgres/0015_feature_scores.sql"),
     ),
+    (
+        16,
+        "feature_goals",
+        include_str!("../migrations/sqlite/0016_feature_goals.sql"),
+        include_str!("../migrations/postgres/0016_feature_goals.sql"),
+    ),
 ];
 
 mod checksum {

@@ -10,6 +10,7 @@ pub mod companies;
 pub mod customers;
 pub mod cycles;
 pub mod events;
+pub mod feature_goals;
 pub mod feature_scores;
 pub mod features;
 pub mod feedback;
