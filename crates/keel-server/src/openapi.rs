@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Set-up, accounts and API tokens"),
         (name = "workspaces", description = "Workspaces and their members"),
         (name = "products", description = "Products and teams"),
+        (name = "strategy", description = "A product's vision and strategy, every edit kept as a version, and comparisons of two versions"),
         (name = "tasks", description = "Tasks, comments and history"),
         (name = "notifications", description = "Your in-app notifications (@mentions)"),
         (name = "my-day", description = "Your plan for the day: tasks picked, checked off, offered again"),

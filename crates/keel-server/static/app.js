@@ -29,6 +29,7 @@ if (document.querySelector('[data-inbox]')) import('./inbox.js');
 if (document.querySelector('[data-feedback-import]')) import('./feedback-import.js');
 if (document.querySelector('[data-features], [data-feature]')) import('./features.js');
 if (document.querySelector('[data-ideas]')) import('./ideas.js');
+if (document.querySelector('[data-strategy]')) import('./strategy.js');
 if (document.querySelector('[data-market]')) import('./market.js');
 if (document.querySelector('[data-journey]')) import('./journeys.js');
 if (document.querySelector('[data-personas], [data-persona]')) import('./personas.js');

@@ -144,6 +144,9 @@ enum Target {
     FreshIdeaLink,
     /// A goal of `KEEL` created for this case.
     FreshGoal,
+    /// A version of `KEEL`'s vision and strategy saved for this case, as
+    /// `KEEL|number`.
+    StrategyVersion,
     /// An interview guide of `acme` created for this case.
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
@@ -342,6 +345,42 @@ fn routes() -> Vec<Route> {
             Product,
             |c| Some(json!({"name": format!("Keel {}", c.n)})),
             ADMIN,
+        ),
+        // Vision and strategy: everyone reads; writers save versions.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products/{key}/strategy",
+            Product,
+            none,
+            VIEWER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/products/{key}/strategy/versions",
+            Product,
+            |c| Some(json!({"strategy": format!("Win case {}", c.n), "note": "access table"})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products/{key}/strategy/versions",
+            Product,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products/{key}/strategy/versions/{number}",
+            StrategyVersion,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/products/{key}/strategy/compare",
+            Product,
+            none,
+            VIEWER,
         ),
         row(
             "POST",
@@ -1526,6 +1565,17 @@ async fn resolve(
                 json!({"product": "KEEL", "title": format!("Goal case {n}"), "target": 10}),
             )
             .await
+        }
+        Target::StrategyVersion => {
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/products/KEEL/strategy/versions"),
+                    owner,
+                    json!({"strategy": format!("Strategy case {n}")}),
+                )
+                .await
+                .expect(201);
+            format!("KEEL|{}", r.body["number"])
         }
         Target::FreshIdeaLink => {
             let idea = fresh_idea(app, owner, n).await;

@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_feature_goals.sql"),
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
+    (
+        23,
+        "strategy_versions",
+        include_str!("../migrations/sqlite/0023_strategy_versions.sql"),
+        include_str!("../migrations/postgres/0023_strategy_versions.sql"),
+    ),
 ];
 
 mod checksum {

@@ -32,6 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(workspaces::update_member))
         .routes(routes!(products::create_product, products::list_products))
         .routes(routes!(products::get_product, products::update_product))
+        .routes(routes!(strategy::get_strategy))
+        .routes(routes!(strategy::list_versions, strategy::create_version))
+        .routes(routes!(strategy::get_version))
+        .routes(routes!(strategy::compare))
         .routes(routes!(products::create_team, products::list_teams))
         .routes(routes!(tasks::create_task, tasks::list_tasks))
         .routes(routes!(

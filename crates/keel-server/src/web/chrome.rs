@@ -14,6 +14,28 @@ pub struct NavItem {
     pub name: String,
 }
 
+/// A product view in the tab bar of every product page.
+pub struct ProductTab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The product views, in the order a PM walks them — from the work, to what
+/// customers said, to what to build and why — as (path after the product,
+/// label, the `section` that marks it current). One list, so every product
+/// page shows the same tabs.
+const PRODUCT_TABS: &[(&str, &str, &str)] = &[
+    ("", "Board", "board"),
+    ("/list", "List", "list"),
+    ("/feedback", "Feedback", "feedback"),
+    ("/ideas", "Ideas", "ideas"),
+    ("/features", "Features", "features"),
+    ("/journeys", "Journeys", "journeys"),
+    ("/market", "Market", "market"),
+    ("/strategy", "Strategy", "strategy"),
+];
+
 /// The page frame's data.
 pub struct Chrome {
     pub title: String,
@@ -124,6 +146,18 @@ impl Chrome {
     }
 
     /// The user's initials, for the avatar.
+    /// The tabs of the current product's views (`templates/product_tabs.html`).
+    pub fn product_tabs(&self) -> Vec<ProductTab> {
+        PRODUCT_TABS
+            .iter()
+            .map(|(path, label, section)| ProductTab {
+                href: format!("/w/{}/p/{}{path}", self.ws, self.product),
+                label,
+                current: *section == self.section,
+            })
+            .collect()
+    }
+
     pub fn initial(&self) -> String {
         super::board::initials(&self.user_name)
     }

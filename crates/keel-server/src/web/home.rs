@@ -157,7 +157,7 @@ pub async fn new_product_submit(
         key: form.key.trim().to_uppercase(),
         vision: None,
     };
-    match products::create(&app, &access.workspace.id, &input).await {
+    match products::create(&app, &access.workspace.id, &user.0.user.id, &input).await {
         Ok(p) => Ok(Redirect::to(&format!("/w/{ws}/p/{}", p.key)).into_response()),
         Err(e) => {
             let errors = field_errors(e)?;

@@ -32,6 +32,7 @@ mod portal;
 mod search;
 mod session;
 mod settings;
+mod strategy;
 mod themes;
 
 pub use error::PageError;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/features/{id}", get(features::feature_page))
         .route("/w/{ws}/p/{product}/ideas", get(ideas::ideas_page))
         .route("/w/{ws}/p/{product}/market", get(market::market_page))
+        .route("/w/{ws}/p/{product}/strategy", get(strategy::strategy_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",

@@ -26,6 +26,7 @@ pub mod personas;
 pub mod products;
 pub mod search;
 pub mod sessions;
+pub mod strategy;
 pub mod tasks;
 pub mod tokens;
 pub mod users;

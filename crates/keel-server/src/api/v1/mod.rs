@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod products;
 pub mod search;
 pub mod similarity;
+pub mod strategy;
 pub mod system;
 pub mod tasks;
 pub mod views;

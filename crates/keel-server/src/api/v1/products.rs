@@ -13,12 +13,15 @@ use keel_domain::time::Timestamp;
 use keel_domain::values::{ProductKey, body, line, team_key};
 use keel_domain::{Permission, ValidationErrors};
 use keel_store::repo;
+use keel_store::repo::strategy::NewVersion;
 
 /// Validates and creates a product in the workspace (API and pages); the
-/// caller has checked the permission.
+/// caller has checked the permission. A vision given at creation is the
+/// first version of the product's vision and strategy, by `author_id`.
 pub(crate) async fn create(
     app: &AppState,
     workspace_id: &str,
+    author_id: &str,
     input: &NewProduct,
 ) -> ApiResult<keel_domain::model::Product> {
     let mut errors = ValidationErrors::new();
@@ -28,6 +31,7 @@ pub(crate) async fn create(
     let (Some(name), Some(key), Some(vision)) = (name, key, vision) else {
         return Err(errors.into());
     };
+    let now = Timestamp::now().to_rfc3339();
     let mut tx = app.store.begin().await?;
     let p = repo::products::create(
         &mut tx,
@@ -36,9 +40,18 @@ pub(crate) async fn create(
         key.as_str(),
         &name,
         &vision,
-        &Timestamp::now().to_rfc3339(),
+        &now,
     )
     .await?;
+    if !vision.is_empty() {
+        let first = NewVersion {
+            vision: &vision,
+            strategy: "",
+            note: "Created with the product",
+            author_id,
+        };
+        repo::strategy::record(&mut tx, workspace_id, &p.id, &first, &now).await?;
+    }
     tx.commit().await?;
     Ok(p)
 }
@@ -54,7 +67,7 @@ pub async fn create_product(
     Json(input): Json<NewProduct>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::ManageProducts)?;
-    let p = create(&app, &ctx.workspace.id, &input).await?;
+    let p = create(&app, &ctx.workspace.id, &ctx.caller.user.id, &input).await?;
     let location = format!(
         "/api/v1/workspaces/{}/products/{}",
         ctx.workspace.slug, p.key
@@ -134,6 +147,28 @@ pub async fn update_product(
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
+    let now = Timestamp::now().to_rfc3339();
+    if vision != current.vision {
+        // The vision's history lives with the strategy's: a changed vision
+        // is a new version, the strategy carried over unchanged.
+        let before = super::strategy::current(tx.db(), &ctx.workspace.id, &current).await?;
+        if before.number == 0 && !before.vision.is_empty() {
+            let kept = NewVersion {
+                vision: &before.vision,
+                strategy: "",
+                note: super::strategy::KEPT_NOTE,
+                author_id: &ctx.caller.user.id,
+            };
+            repo::strategy::record(&mut tx, &ctx.workspace.id, &current.id, &kept, &now).await?;
+        }
+        let next = NewVersion {
+            vision: &vision,
+            strategy: &before.strategy,
+            note: "",
+            author_id: &ctx.caller.user.id,
+        };
+        repo::strategy::record(&mut tx, &ctx.workspace.id, &current.id, &next, &now).await?;
+    }
     let p = repo::products::update(
         &mut tx,
         &current.id,
@@ -144,7 +179,7 @@ pub async fn update_product(
             portal_intro,
         },
         Some(current.version),
-        &Timestamp::now().to_rfc3339(),
+        &now,
     )
     .await?;
     tx.commit().await?;
