@@ -15,6 +15,7 @@ mod accounts;
 mod customers;
 mod error;
 mod feedback;
+mod goals;
 mod health;
 mod ideas;
 mod imports;

@@ -22,6 +22,8 @@
 //!   `off_track` when progress trails elapsed by more than 0.25, `at_risk`
 //!   by more than 0.1, else `on_track` (a trail of exactly 0.1 or 0.25 is
 //!   the milder state).
+//! - **measure** `linked_features` replaces check-ins with the share of
+//!   the goal's features shipped; see [`LinkedWork`] for that rule.
 //! - **forecast** is the value a least-squares line through the check-ins
 //!   (value against day) reaches on the deadline; `null` with fewer than
 //!   two check-ins, all on one day, without a deadline, or if it is not a
@@ -188,13 +190,19 @@ pub fn health(g: &GoalInput, today: Date) -> Health {
     let Some(p) = progress(g) else {
         return Health::NotStarted;
     };
+    judge(p, start(g), g.deadline, today)
+}
+
+/// Health of measured progress `p`: done at 1, on track without a
+/// deadline, else by how far `p` trails the time elapsed since `start`.
+fn judge(p: f64, start: Date, deadline: Option<Date>, today: Date) -> Health {
     if p >= 1.0 {
         return Health::Done;
     }
-    let Some(deadline) = g.deadline else {
+    let Some(deadline) = deadline else {
         return Health::OnTrack;
     };
-    let gap = elapsed(start(g), deadline, today) - p;
+    let gap = elapsed(start, deadline, today) - p;
     if gap > OFF_TRACK_GAP + EPSILON {
         Health::OffTrack
     } else if gap > AT_RISK_GAP + EPSILON {
@@ -207,7 +215,14 @@ pub fn health(g: &GoalInput, today: Date) -> Health {
 /// The value at the deadline on a least-squares line through the
 /// check-ins (value against days since the first one).
 pub fn forecast(g: &GoalInput) -> Option<f64> {
-    let deadline = g.deadline?;
+    trend_at(g, g.deadline?)
+}
+
+/// The value on `day` of the least-squares line through the check-ins:
+/// the forecast is this line at the deadline, and charts draw it from the
+/// latest check-in on. `None` as for [`forecast`].
+pub fn trend_at(g: &GoalInput, day: Date) -> Option<f64> {
+    let deadline = day;
     let points = by_date(&g.checkins);
     let first = points.first()?.date;
     if points.len() < 2 {
@@ -233,6 +248,82 @@ pub fn forecast(g: &GoalInput) -> Option<f64> {
     let at = first.days_until(deadline) as f64;
     let f = mean_y + slope * (at - mean_x);
     f.is_finite().then_some(f)
+}
+
+/// How a goal is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Measure {
+    /// By check-ins: the values people record.
+    #[default]
+    Manual,
+    /// By the work linked to it: the share of its features shipped.
+    LinkedFeatures,
+}
+
+impl Measure {
+    pub fn parse(field: &str, s: &str) -> Result<Measure, FieldError> {
+        match s.trim() {
+            "manual" => Ok(Measure::Manual),
+            "linked_features" => Ok(Measure::LinkedFeatures),
+            _ => Err(FieldError::new(field, "must be manual or linked_features")),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Measure::Manual => "manual",
+            Measure::LinkedFeatures => "linked_features",
+        }
+    }
+}
+
+/// The features a `linked_features` goal is measured by: those linked to
+/// it directly or through an initiative, each counted once.
+///
+/// The rule: **declined features do not count** (they will not be built,
+/// so they neither help nor hold the goal back); progress is shipped ÷
+/// counted, `None` with nothing counted. Health is judged like a manual
+/// goal's — `not_started` with nothing counted, `done` when every counted
+/// feature has shipped, otherwise progress against the time elapsed from the goal's
+/// creation to its deadline (`on_track` without a deadline). There is no
+/// forecast: shipping is a step, not a trend a line can extend.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkedWork {
+    /// Linked features not declined.
+    pub counted: usize,
+    /// Of those, shipped.
+    pub shipped: usize,
+}
+
+impl LinkedWork {
+    /// Counts feature statuses (`shipped`, `declined`, …), one per feature.
+    pub fn of<'a>(statuses: impl IntoIterator<Item = &'a str>) -> LinkedWork {
+        let mut w = LinkedWork::default();
+        for s in statuses {
+            match s {
+                "declined" => {}
+                "shipped" => {
+                    w.counted += 1;
+                    w.shipped += 1;
+                }
+                _ => w.counted += 1,
+            }
+        }
+        w
+    }
+}
+
+/// Shipped ÷ counted; `None` when no feature counts.
+pub fn linked_progress(w: LinkedWork) -> Option<f64> {
+    (w.counted > 0).then(|| w.shipped.min(w.counted) as f64 / w.counted as f64)
+}
+
+/// Health of a `linked_features` goal created on `created`, on `today`.
+pub fn linked_health(w: LinkedWork, created: Date, deadline: Option<Date>, today: Date) -> Health {
+    match linked_progress(w) {
+        None => Health::NotStarted,
+        Some(p) => judge(p, created, deadline, today),
+    }
 }
 
 #[cfg(test)]
@@ -418,6 +509,54 @@ mod tests {
         for bad in [f64::NAN, f64::INFINITY, MAX_VALUE * 2.0] {
             assert_eq!(value("target", bad).unwrap_err().field, "target");
         }
+    }
+
+    #[test]
+    fn linked_features_case_table() {
+        // Created 2026-01-01, deadline 2026-01-11; judged on the 6th (half).
+        let cases: &[(&[&str], Option<f64>, Health)] = &[
+            (&[], None, Health::NotStarted),
+            (&["declined", "declined"], None, Health::NotStarted),
+            (&["planned", "in_progress"], Some(0.0), Health::OffTrack),
+            (&["shipped", "planned"], Some(0.5), Health::OnTrack),
+            // Declined features leave the count: 1 of 2, not 1 of 3.
+            (&["shipped", "declined", "idea"], Some(0.5), Health::OnTrack),
+            (
+                &["shipped", "planned", "idea"],
+                Some(1.0 / 3.0),
+                Health::AtRisk,
+            ),
+            (&["shipped", "shipped"], Some(1.0), Health::Done),
+            (&["shipped", "declined"], Some(1.0), Health::Done),
+        ];
+        for (statuses, want, health) in cases {
+            let w = LinkedWork::of(statuses.iter().copied());
+            assert_eq!(linked_progress(w), *want, "{statuses:?}");
+            assert_eq!(
+                linked_health(w, d("2026-01-01"), Some(d("2026-01-11")), d("2026-01-06")),
+                *health,
+                "{statuses:?}"
+            );
+        }
+        // Before any time has passed nothing trails; without a deadline
+        // unfinished work is on track.
+        let w = LinkedWork::of(["planned"]);
+        assert_eq!(
+            linked_health(w, d("2026-01-01"), Some(d("2026-01-11")), d("2026-01-01")),
+            Health::OnTrack
+        );
+        assert_eq!(
+            linked_health(w, d("2026-01-01"), None, d("2030-01-01")),
+            Health::OnTrack
+        );
+        assert_eq!(
+            Measure::parse("measure", "linked_features"),
+            Ok(Measure::LinkedFeatures)
+        );
+        assert_eq!(
+            Measure::parse("measure", "bogus").unwrap_err().field,
+            "measure"
+        );
     }
 
     fn any_value() -> impl Strategy<Value = f64> {

@@ -1676,3 +1676,98 @@ fn ideas_add_vote_and_promote() {
         .fails();
     assert!(err.contains("source"), "{err}");
 }
+
+#[test]
+fn goals_add_list_and_check_in() {
+    let (_server, user) = ready("goals");
+    let objective = user
+        .run(&["goal", "add", "Happier customers", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(objective.len(), 32, "an id: {objective}");
+    // A deadline long past: all the time has elapsed, so the health does
+    // not depend on the day the test runs.
+    let kr = user
+        .run(&[
+            "goal",
+            "add",
+            "Raise NPS",
+            "--product",
+            "KEEL",
+            "--metric",
+            "NPS",
+            "--baseline",
+            "-10",
+            "--target",
+            "40",
+            "--unit",
+            "pts",
+            "--deadline",
+            "2020-01-21",
+            "--owner",
+            ADMIN_EMAIL,
+            "--parent",
+            &objective,
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(
+        user.run(&[
+            "goal",
+            "checkin",
+            &kr,
+            "15",
+            "--note",
+            "survey",
+            "--date",
+            "2020-01-05"
+        ])
+        .ok()
+        .trim(),
+        "Raise NPS: 15 pts of 40 pts (50%), off track"
+    );
+    assert_eq!(
+        user.run(&["goal", "checkin", &kr, "40", "--date", "2020-01-09"])
+            .ok()
+            .trim(),
+        "Raise NPS: 40 pts of 40 pts (100%), done"
+    );
+
+    let listed = user.run(&["goal", "list", "--product", "KEEL"]).ok();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines[0].contains("HEALTH") && lines[0].contains("PROGRESS"),
+        "{listed}"
+    );
+    assert!(
+        lines[1].contains("Happier customers") && lines[1].contains("not started"),
+        "{listed}"
+    );
+    assert!(
+        lines[2].contains("- Raise NPS") && lines[2].contains("done") && lines[2].contains("100%"),
+        "the key result under its objective: {listed}"
+    );
+    let json = user.run(&["goal", "list", "--json"]).json();
+    assert_eq!(json[1]["parent"], objective.as_str());
+    assert_eq!(json[1]["current"], 40.0);
+    assert_eq!(json[0]["key_results"][0], kr.as_str());
+
+    let err = user
+        .run(&[
+            "goal",
+            "add",
+            "x",
+            "--product",
+            "KEEL",
+            "--deadline",
+            "soon",
+        ])
+        .fails();
+    assert!(err.contains("deadline"), "{err}");
+    let err = user.run(&["goal", "checkin", "nope", "1"]).fails();
+    assert!(err.contains("no such goal"), "{err}");
+    let err = user.run(&["goal", "list", "--product", "NOPE"]).fails();
+    assert!(err.contains("product"), "{err}");
+}

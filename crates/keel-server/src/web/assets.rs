@@ -39,6 +39,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("search.js"),
     asset!("feedback-import.js"),
     asset!("strategy.js"),
+    asset!("goals.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

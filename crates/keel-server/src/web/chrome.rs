@@ -31,6 +31,7 @@ const PRODUCT_TABS: &[(&str, &str, &str)] = &[
     ("/feedback", "Feedback", "feedback"),
     ("/ideas", "Ideas", "ideas"),
     ("/features", "Features", "features"),
+    ("/goals", "Goals", "goals"),
     ("/journeys", "Journeys", "journeys"),
     ("/market", "Market", "market"),
     ("/strategy", "Strategy", "strategy"),

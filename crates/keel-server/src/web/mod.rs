@@ -16,6 +16,8 @@ mod emotion_curve;
 mod error;
 mod features;
 mod feedback_import;
+mod goal_chart;
+mod goals;
 mod home;
 mod ideas;
 mod inbox;
@@ -118,4 +120,6 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{ws}/{product}/ideas", post(portal::submit_idea))
         .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
+        .route("/w/{ws}/p/{product}/goals", get(goals::goals_page))
+        .route("/w/{ws}/goals/{id}", get(goals::goal_page))
 }

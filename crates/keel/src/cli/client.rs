@@ -5,6 +5,7 @@
 use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
+use super::goal::{self, GoalArgs};
 use super::idea::{self, IdeaArgs};
 use super::import::{self, ImportArgs};
 use super::interview::{self, InterviewArgs};
@@ -62,6 +63,8 @@ pub enum ClientCommand {
     Company(CompanyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// Goals and key results: list with progress and health, add, check in
+    Goal(GoalArgs),
 }
 
 /// Runs one client command to completion.
@@ -95,6 +98,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Customer(args) => customer::run_customer(args).await,
                 ClientCommand::Company(args) => customer::run_company(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
+                ClientCommand::Goal(args) => goal::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })

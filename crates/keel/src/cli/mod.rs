@@ -10,6 +10,7 @@ mod completions;
 mod config;
 mod customer;
 mod feedback;
+mod goal;
 mod idea;
 mod import;
 mod interview;
