@@ -70,7 +70,7 @@ async fn links_both_ways_and_cascade() {
             &mut tx,
             &ws_id,
             &sso,
-            &[retention.clone()],
+            std::slice::from_ref(&retention),
             "2026-01-01T00:00:00Z",
         )
         .await
@@ -106,7 +106,7 @@ async fn links_both_ways_and_cascade() {
             &mut tx,
             &ws_id,
             &export_id,
-            &[revenue.clone()],
+            std::slice::from_ref(&revenue),
             "2026-01-02T00:00:00Z",
         )
         .await
