@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_feature_goals.sql"),
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
+    (
+        21,
+        "roadmaps",
+        include_str!("../migrations/sqlite/0021_roadmaps.sql"),
+        include_str!("../migrations/postgres/0021_roadmaps.sql"),
+    ),
 ];
 
 mod checksum {
