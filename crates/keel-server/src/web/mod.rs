@@ -29,12 +29,16 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod roadmap_share;
+mod roadmap_timeline;
+mod roadmaps;
 mod search;
 mod session;
 mod settings;
 mod themes;
 
 pub use error::PageError;
+pub use roadmap_share::redacted_path;
 
 use crate::AppState;
 use axum::Router;
@@ -116,4 +120,6 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{ws}/{product}/ideas", post(portal::submit_idea))
         .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
+        .route("/w/{ws}/p/{product}/roadmaps", get(roadmaps::roadmaps_page))
+        .route("/share/roadmaps/{token}", get(roadmap_share::share_page))
 }
