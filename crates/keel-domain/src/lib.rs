@@ -17,6 +17,7 @@ pub mod market;
 pub mod mention;
 pub mod model;
 pub mod my_day;
+pub mod roadmap;
 pub mod role;
 pub mod scoring;
 pub mod search;

@@ -130,7 +130,7 @@ pub fn build_router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                tracing::info_span!("request", method = %req.method(), path = %web::redacted_path(req.uri().path()), request_id = %id)
             })
             // One line per request, with status and latency, inside the span
             // that carries the request id.

@@ -35,3 +35,4 @@ if (document.querySelector('[data-journey]')) import('./journeys.js');
 if (document.querySelector('[data-personas], [data-persona]')) import('./personas.js');
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');
 if (document.querySelector('[data-goals], [data-goal-page]')) import('./goals.js');
+if (document.querySelector('[data-roadmaps]')) import('./roadmaps.js');

@@ -151,6 +151,15 @@ enum Target {
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
     FreshInterview,
+    /// A roadmap of `KEEL` created for this case.
+    FreshRoadmap,
+    /// The same and a feature of `KEEL`, as `roadmap|feature` (the path
+    /// takes the first, the body the second).
+    FreshRoadmapAndFeature,
+    /// A roadmap with one item, as `roadmap|item`.
+    FreshRoadmapItem,
+    /// A roadmap with one share link, as `roadmap|link`.
+    FreshShareLink,
 }
 
 /// One row of the table.
@@ -1281,6 +1290,92 @@ fn routes() -> Vec<Route> {
             VIEWER,
         )
         .answers(200),
+        // Roadmaps: everyone reads; writers plan and share.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/roadmaps",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "name": format!("Roadmap {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/roadmaps",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}",
+            FreshRoadmap,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}",
+            FreshRoadmap,
+            |c| Some(json!({"name": format!("Renamed {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}",
+            FreshRoadmap,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/items",
+            FreshRoadmapAndFeature,
+            |c| Some(json!({"feature": c.target.split('|').nth(1), "lane": "now"})),
+            MEMBER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/items/{item}",
+            FreshRoadmapItem,
+            |_| Some(json!({"start_month": "2027-01", "public": true})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/items/{item}",
+            FreshRoadmapItem,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/items/{item}/move",
+            FreshRoadmapItem,
+            |_| Some(json!({"lane": "now"})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/share-links",
+            FreshRoadmap,
+            |c| Some(json!({"label": format!("Link {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/share-links",
+            FreshRoadmap,
+            none,
+            VIEWER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/roadmaps/{id}/share-links/{link}",
+            FreshShareLink,
+            none,
+            MEMBER,
+        ),
     ]
 }
 
@@ -1754,7 +1849,48 @@ async fn resolve(
             };
             r.body["id"].as_str().unwrap().to_string()
         }
+        Target::FreshRoadmap => fresh_roadmap(app, owner, n).await,
+        Target::FreshRoadmapAndFeature => format!(
+            "{}|{}",
+            fresh_roadmap(app, owner, n).await,
+            fresh_feature(app, owner, n).await
+        ),
+        Target::FreshRoadmapItem => {
+            let map = fresh_roadmap(app, owner, n).await;
+            let feature = fresh_feature(app, owner, n).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/roadmaps/{map}/items"),
+                    owner,
+                    json!({"feature": feature, "lane": "later"}),
+                )
+                .await
+                .expect(201);
+            format!("{map}|{}", r.body["id"].as_str().unwrap())
+        }
+        Target::FreshShareLink => {
+            let map = fresh_roadmap(app, owner, n).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/roadmaps/{map}/share-links"),
+                    owner,
+                    json!({}),
+                )
+                .await
+                .expect(201);
+            format!("{map}|{}", r.body["id"].as_str().unwrap())
+        }
     }
+}
+
+async fn fresh_roadmap(app: &TestApp, owner: &str, n: usize) -> String {
+    fresh_item(
+        app,
+        owner,
+        "roadmaps",
+        json!({"product": "KEEL", "name": format!("Case roadmap {n}")}),
+    )
+    .await
 }
 
 async fn fresh_feature(app: &TestApp, owner: &str, n: usize) -> String {
@@ -1880,6 +2016,8 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/interview-guides?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/comments?limit=500"),
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
+        // Every item change moves its roadmap's version, which lists show.
+        format!("/api/v1/workspaces/{WS}/roadmaps?limit=500"),
     ];
     let outsider_reads = [
         format!("/api/v1/workspaces/{OTHER_WS}"),

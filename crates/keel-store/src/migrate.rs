@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
     (
+        21,
+        "roadmaps",
+        include_str!("../migrations/sqlite/0021_roadmaps.sql"),
+        include_str!("../migrations/postgres/0021_roadmaps.sql"),
+    ),
+    (
         23,
         "strategy_versions",
         include_str!("../migrations/sqlite/0023_strategy_versions.sql"),

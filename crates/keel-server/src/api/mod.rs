@@ -157,4 +157,18 @@ pub fn router() -> OpenApiRouter<AppState> {
             market::delete_trend
         ))
         .routes(routes!(events::events))
+        .routes(routes!(roadmaps::create_roadmap, roadmaps::list_roadmaps))
+        .routes(routes!(
+            roadmaps::get_roadmap,
+            roadmaps::update_roadmap,
+            roadmaps::delete_roadmap
+        ))
+        .routes(routes!(roadmaps::add_item))
+        .routes(routes!(roadmaps::update_item, roadmaps::delete_item))
+        .routes(routes!(roadmaps::move_item))
+        .routes(routes!(
+            roadmaps::create_share_link,
+            roadmaps::list_share_links
+        ))
+        .routes(routes!(roadmaps::revoke_share_link))
 }

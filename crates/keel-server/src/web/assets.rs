@@ -40,6 +40,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("feedback-import.js"),
     asset!("strategy.js"),
     asset!("goals.js"),
+    asset!("roadmaps.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

@@ -32,6 +32,7 @@ const PRODUCT_TABS: &[(&str, &str, &str)] = &[
     ("/ideas", "Ideas", "ideas"),
     ("/features", "Features", "features"),
     ("/goals", "Goals", "goals"),
+    ("/roadmaps", "Roadmap", "roadmaps"),
     ("/journeys", "Journeys", "journeys"),
     ("/market", "Market", "market"),
     ("/strategy", "Strategy", "strategy"),

@@ -31,6 +31,9 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod roadmap_share;
+mod roadmap_timeline;
+mod roadmaps;
 mod search;
 mod session;
 mod settings;
@@ -38,6 +41,7 @@ mod strategy;
 mod themes;
 
 pub use error::PageError;
+pub use roadmap_share::redacted_path;
 
 use crate::AppState;
 use axum::Router;
@@ -122,4 +126,6 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(assets::serve))
         .route("/w/{ws}/p/{product}/goals", get(goals::goals_page))
         .route("/w/{ws}/goals/{id}", get(goals::goal_page))
+        .route("/w/{ws}/p/{product}/roadmaps", get(roadmaps::roadmaps_page))
+        .route("/share/roadmaps/{token}", get(roadmap_share::share_page))
 }

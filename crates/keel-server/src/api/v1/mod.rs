@@ -19,6 +19,7 @@ pub mod market;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
+pub mod roadmaps;
 pub mod search;
 pub mod similarity;
 pub mod strategy;
