@@ -148,6 +148,8 @@ enum Target {
     FreshGuide,
     /// An interview of `KEEL` with one answer, created for this case.
     FreshInterview,
+    /// A decision of `KEEL` created for this case.
+    FreshDecision,
 }
 
 /// One row of the table.
@@ -1242,6 +1244,54 @@ fn routes() -> Vec<Route> {
             VIEWER,
         )
         .answers(200),
+        // The decision log: read by those who may read customer data
+        // (rationale and demand are internal), written by members.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/decisions",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"product": "KEEL", "title": format!("Decision {}", c.n), "outcome": "accepted"}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions/worth-another-look",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            |_| Some(json!({"rationale": "access table", "options": ["a", "b"]})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            none,
+            MEMBER,
+        ),
     ]
 }
 
@@ -1703,6 +1753,15 @@ async fn resolve(
                 app.post(&path, owner, body).await.expect(201)
             };
             r.body["id"].as_str().unwrap().to_string()
+        }
+        Target::FreshDecision => {
+            fresh_item(
+                app,
+                owner,
+                "decisions",
+                json!({"product": "KEEL", "title": format!("Decision case {n}"), "outcome": "declined"}),
+            )
+            .await
         }
     }
 }

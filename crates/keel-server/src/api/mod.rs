@@ -153,4 +153,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             market::delete_trend
         ))
         .routes(routes!(events::events))
+        .routes(routes!(
+            decisions::create_decision,
+            decisions::list_decisions
+        ))
+        .routes(routes!(decisions::worth_another_look))
+        .routes(routes!(
+            decisions::get_decision,
+            decisions::update_decision,
+            decisions::delete_decision
+        ))
 }
