@@ -11,6 +11,7 @@ mod calendar;
 mod chrome;
 mod customers;
 mod cycles;
+mod decisions;
 mod detail;
 mod emotion_curve;
 mod error;
@@ -116,4 +117,8 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{ws}/{product}/ideas", post(portal::submit_idea))
         .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
+        .route(
+            "/w/{ws}/p/{product}/decisions",
+            get(decisions::decisions_page),
+        )
 }
