@@ -4,6 +4,7 @@
 
 use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
+use super::decision::{self, DecisionArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
 use super::idea::{self, IdeaArgs};
 use super::import::{self, ImportArgs};
@@ -62,6 +63,8 @@ pub enum ClientCommand {
     Company(CompanyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// The decision log: list, add, show
+    Decision(DecisionArgs),
 }
 
 /// Runs one client command to completion.
@@ -95,6 +98,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Customer(args) => customer::run_customer(args).await,
                 ClientCommand::Company(args) => customer::run_company(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
+                ClientCommand::Decision(args) => decision::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })
