@@ -242,6 +242,10 @@ pub struct FeaturePatch {
     /// Why the scores changed, kept in the score history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// With `status: declined`: the rationale recorded in the decision log
+    /// (a decision is recorded without it too, its rationale missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::DeclineNote>,
 }
 
 /// One quote behind a feature, with who said it.

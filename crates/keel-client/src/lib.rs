@@ -13,6 +13,7 @@
 
 mod accounts;
 mod customers;
+mod decisions;
 mod error;
 mod feedback;
 mod goals;

@@ -7,6 +7,7 @@
 #[macro_use]
 mod vocab;
 pub mod cycle;
+pub mod decisions;
 pub mod error;
 pub mod goals;
 pub mod ids;

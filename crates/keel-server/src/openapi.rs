@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         (name = "ideas", description = "Ideas from the team and the portal: votes, evidence, promotion to features"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
         (name = "roadmaps", description = "Roadmaps: now / next / later lanes, the timeline, and read-only share links"),
+        (name = "decisions", description = "The decision log: outcomes, rationale, who was informed, and declined features worth another look"),
     )
 )]
 pub struct ApiDoc;

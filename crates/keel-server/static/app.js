@@ -36,3 +36,4 @@ if (document.querySelector('[data-personas], [data-persona]')) import('./persona
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');
 if (document.querySelector('[data-goals], [data-goal-page]')) import('./goals.js');
 if (document.querySelector('[data-roadmaps]')) import('./roadmaps.js');
+if (document.querySelector('[data-decisions], [data-feature-decisions]')) import('./decisions.js');

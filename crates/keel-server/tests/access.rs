@@ -160,6 +160,8 @@ enum Target {
     FreshRoadmapItem,
     /// A roadmap with one share link, as `roadmap|link`.
     FreshShareLink,
+    /// A decision of `KEEL` created for this case.
+    FreshDecision,
 }
 
 /// One row of the table.
@@ -1376,6 +1378,54 @@ fn routes() -> Vec<Route> {
             none,
             MEMBER,
         ),
+        // The decision log: read by those who may read customer data
+        // (rationale and demand are internal), written by members.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/decisions",
+            Nothing,
+            |c| {
+                Some(
+                    json!({"product": "KEEL", "title": format!("Decision {}", c.n), "outcome": "accepted"}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions/worth-another-look",
+            Nothing,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            none,
+            READ_CUSTOMERS,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            |_| Some(json!({"rationale": "access table", "options": ["a", "b"]})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/decisions/{id}",
+            FreshDecision,
+            none,
+            MEMBER,
+        ),
     ]
 }
 
@@ -1879,6 +1929,15 @@ async fn resolve(
                 .await
                 .expect(201);
             format!("{map}|{}", r.body["id"].as_str().unwrap())
+        }
+        Target::FreshDecision => {
+            fresh_item(
+                app,
+                owner,
+                "decisions",
+                json!({"product": "KEEL", "title": format!("Decision case {n}"), "outcome": "declined"}),
+            )
+            .await
         }
     }
 }

@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
     (
+        19,
+        "decisions",
+        include_str!("../migrations/sqlite/0019_decisions.sql"),
+        include_str!("../migrations/postgres/0019_decisions.sql"),
+    ),
+    (
         21,
         "roadmaps",
         include_str!("../migrations/sqlite/0021_roadmaps.sql"),

@@ -1771,3 +1771,100 @@ fn goals_add_list_and_check_in() {
     let err = user.run(&["goal", "list", "--product", "NOPE"]).fails();
     assert!(err.contains("product"), "{err}");
 }
+
+#[test]
+fn decisions_add_list_and_show() {
+    let (_server, user) = ready("decisions");
+    let feature = user
+        .run(&["feature", "add", "Fax export", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    let declined = user
+        .run(&[
+            "decision",
+            "add",
+            "Do not build fax export",
+            "--product",
+            "KEEL",
+            "--outcome",
+            "Declined",
+            "--rationale",
+            "Nobody faxes any more",
+            "--option",
+            "Build it",
+            "--option",
+            "PDF instead",
+            "--informed",
+            "Support lead",
+            "--feature",
+            &feature,
+            "--date",
+            "2026-03-01",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(declined.len(), 32, "an id: {declined}");
+    user.run(&[
+        "decision",
+        "add",
+        "Ship the beta",
+        "--product",
+        "KEEL",
+        "--outcome",
+        "accepted",
+        "--date",
+        "2026-04-01",
+    ])
+    .ok();
+
+    // Latest decided first; a missing rationale is shown as missing.
+    let listed = user.run(&["decision", "list", "--product", "KEEL"]).ok();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines[1].contains("Ship the beta") && lines[1].contains("(rationale missing)"),
+        "{listed}"
+    );
+    assert!(
+        lines[2].contains("Do not build fax export") && lines[2].contains("declined"),
+        "{listed}"
+    );
+    let json = user
+        .run(&["decision", "list", "--outcome", "declined", "--json"])
+        .json();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["id"], declined.as_str());
+    assert_eq!(
+        json[0]["options"],
+        serde_json::json!(["Build it", "PDF instead"])
+    );
+
+    let shown = user.run(&["decision", "show", &declined]).ok();
+    assert!(shown.contains("declined · 2026-03-01 · KEEL"), "{shown}");
+    assert!(shown.contains("  - PDF instead"), "{shown}");
+    assert!(
+        shown.contains("Rationale: Nobody faxes any more"),
+        "{shown}"
+    );
+    assert!(shown.contains("Informed: Support lead"), "{shown}");
+    assert!(
+        shown.contains(&format!("Feature: {feature} (demand 0 from 0 feedback")),
+        "{shown}"
+    );
+
+    let err = user
+        .run(&[
+            "decision",
+            "add",
+            "x",
+            "--product",
+            "KEEL",
+            "--outcome",
+            "maybe",
+        ])
+        .fails();
+    assert!(err.contains("outcome"), "{err}");
+    let err = user.run(&["decision", "show", "nope"]).fails();
+    assert!(err.contains("no such decision"), "{err}");
+}

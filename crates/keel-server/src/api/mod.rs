@@ -171,4 +171,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             roadmaps::list_share_links
         ))
         .routes(routes!(roadmaps::revoke_share_link))
+        .routes(routes!(
+            decisions::create_decision,
+            decisions::list_decisions
+        ))
+        .routes(routes!(decisions::worth_another_look))
+        .routes(routes!(
+            decisions::get_decision,
+            decisions::update_decision,
+            decisions::delete_decision
+        ))
 }

@@ -41,6 +41,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("strategy.js"),
     asset!("goals.js"),
     asset!("roadmaps.js"),
+    asset!("decisions.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

@@ -33,6 +33,7 @@ const PRODUCT_TABS: &[(&str, &str, &str)] = &[
     ("/features", "Features", "features"),
     ("/goals", "Goals", "goals"),
     ("/roadmaps", "Roadmap", "roadmaps"),
+    ("/decisions", "Decisions", "decisions"),
     ("/journeys", "Journeys", "journeys"),
     ("/market", "Market", "market"),
     ("/strategy", "Strategy", "strategy"),

@@ -95,6 +95,8 @@ struct FeaturePage {
     notify: Vec<FeedbackCustomer>,
     statuses: Vec<&'static str>,
     types: Vec<&'static str>,
+    /// Shown by `feature_decisions.html`.
+    decisions: Vec<keel_api_types::Decision>,
 }
 
 pub async fn feature_page(
@@ -149,6 +151,7 @@ pub async fn feature_page(
             .map(FeatureStatus::as_str)
             .collect(),
         types: FeatureType::ALL.iter().map(FeatureType::as_str).collect(),
+        decisions: super::decisions::of_feature(&app, &access, &stored.id).await?,
     })
 }
 

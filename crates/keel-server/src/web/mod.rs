@@ -11,6 +11,7 @@ mod calendar;
 mod chrome;
 mod customers;
 mod cycles;
+mod decisions;
 mod detail;
 mod emotion_curve;
 mod error;
@@ -128,4 +129,8 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/goals/{id}", get(goals::goal_page))
         .route("/w/{ws}/p/{product}/roadmaps", get(roadmaps::roadmaps_page))
         .route("/share/roadmaps/{token}", get(roadmap_share::share_page))
+        .route(
+            "/w/{ws}/p/{product}/decisions",
+            get(decisions::decisions_page),
+        )
 }

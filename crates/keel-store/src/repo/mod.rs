@@ -9,6 +9,7 @@ pub mod comments;
 pub mod companies;
 pub mod customers;
 pub mod cycles;
+pub mod decisions;
 pub mod events;
 pub mod feature_goals;
 pub mod feature_scores;

@@ -4,6 +4,7 @@
 
 use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
+use super::decision::{self, DecisionArgs};
 use super::feedback::{self, FeatureArgs, FeedbackArgs};
 use super::goal::{self, GoalArgs};
 use super::idea::{self, IdeaArgs};
@@ -65,6 +66,8 @@ pub enum ClientCommand {
     Completions(CompletionsArgs),
     /// Goals and key results: list with progress and health, add, check in
     Goal(GoalArgs),
+    /// The decision log: list, add, show
+    Decision(DecisionArgs),
 }
 
 /// Runs one client command to completion.
@@ -99,6 +102,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Company(args) => customer::run_company(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
                 ClientCommand::Goal(args) => goal::run(args).await,
+                ClientCommand::Decision(args) => decision::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })

@@ -9,6 +9,7 @@ mod client;
 mod completions;
 mod config;
 mod customer;
+mod decision;
 mod feedback;
 mod goal;
 mod idea;

@@ -347,8 +347,29 @@ pub async fn update_feature(
         Some(&current),
     );
     let (fields, score_inputs) = both(fields, scores::check_patch(&patch, &current.scores))?;
+    // Declining records a decision in the decision log, in this transaction.
+    let declining = fields.status == "declined" && current.status != "declined";
+    if patch.decision.is_some() && !declining {
+        return Err(ApiError::field(
+            "decision",
+            "only with status declined, on a feature not declined yet",
+        ));
+    }
     let now = Timestamp::now().to_rfc3339();
     let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    let decided = match declining {
+        true => Some(
+            super::decisions::record_decline(
+                &mut tx,
+                &ctx,
+                &updated,
+                patch.decision.as_ref(),
+                &now,
+            )
+            .await?,
+        ),
+        false => None,
+    };
     let changes = scores::changes(&current.scores, &score_inputs);
     let updated = if changes.is_empty() {
         updated
@@ -377,6 +398,9 @@ pub async fn update_feature(
     let body = feature(&updated, d);
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
+    if let Some(decided) = decided {
+        app.live.publish(&ws, &decided, None);
+    }
     Ok(reply::ok_versioned(&body, updated.version))
 }
 

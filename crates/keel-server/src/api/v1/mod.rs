@@ -6,6 +6,7 @@ pub mod comments;
 pub(crate) mod convert;
 pub mod customers;
 pub mod cycles;
+pub mod decisions;
 pub mod events;
 pub mod feature_scores;
 pub mod features;
