@@ -17,6 +17,8 @@ pub mod market;
 pub mod mention;
 pub mod model;
 pub mod my_day;
+pub mod release;
+pub mod release_notes;
 pub mod role;
 pub mod scoring;
 pub mod search;

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "goals", description = "Goals and OKRs: objectives, key results, check-ins, progress, health and forecast"),
         (name = "ideas", description = "Ideas from the team and the portal: votes, evidence, promotion to features"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
+        (name = "releases", description = "Releases: scope, progress, burn-up, notes in customer language, shipping and who to tell"),
     )
 )]
 pub struct ApiDoc;

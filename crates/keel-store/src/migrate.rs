@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_feature_goals.sql"),
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
+    (
+        20,
+        "releases",
+        include_str!("../migrations/sqlite/0020_releases.sql"),
+        include_str!("../migrations/postgres/0020_releases.sql"),
+    ),
 ];
 
 mod checksum {

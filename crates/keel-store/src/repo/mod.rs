@@ -24,6 +24,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod personas;
 pub mod products;
+pub mod releases;
 pub mod search;
 pub mod sessions;
 pub mod tasks;
