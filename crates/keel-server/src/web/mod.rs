@@ -29,6 +29,7 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod releases;
 mod search;
 mod session;
 mod settings;
@@ -116,4 +117,6 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{ws}/{product}/ideas", post(portal::submit_idea))
         .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
+        .route("/w/{ws}/p/{product}/releases", get(releases::releases_page))
+        .route("/w/{ws}/releases/{id}", get(releases::release_page))
 }
