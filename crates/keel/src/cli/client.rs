@@ -12,6 +12,7 @@ use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
 use super::my_day::{self, MyDayArgs};
 use super::product::{self, ProductArgs};
+use super::release::{self, ReleaseArgs};
 use super::search::{self, SearchArgs};
 use super::session::ClientOpts;
 use super::task::{self, TaskArgs};
@@ -62,6 +63,8 @@ pub enum ClientCommand {
     Company(CompanyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// Releases: list with progress, notes in customer language, ship
+    Release(ReleaseArgs),
 }
 
 /// Runs one client command to completion.
@@ -95,6 +98,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Customer(args) => customer::run_customer(args).await,
                 ClientCommand::Company(args) => customer::run_company(args).await,
                 ClientCommand::Completions(args) => completions::run(args),
+                ClientCommand::Release(args) => release::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })
