@@ -18,6 +18,7 @@ pub mod mention;
 pub mod model;
 pub mod my_day;
 pub mod release;
+pub mod release_feeds;
 pub mod release_notes;
 pub mod role;
 pub mod scoring;

@@ -491,3 +491,97 @@ async fn scope_edits_lists_and_checks() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn public_feeds_only_with_the_portal_open() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let f = feature(&app, &admin, "Dark <mode> & more", "new_capability").await;
+        let shipped = app
+            .post(
+                &format!("{WS}/releases"),
+                &admin,
+                json!({"product": "KEEL", "version": "1.0", "features": [f]}),
+            )
+            .await
+            .expect(201)
+            .body;
+        app.post(
+            &format!("{WS}/releases/{}/ship", s(&shipped["id"])),
+            &admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+        app.post(
+            &format!("{WS}/releases"),
+            &admin,
+            json!({"product": "KEEL", "version": "1.1", "target_date": "2030-02-03"}),
+        )
+        .await
+        .expect(201);
+        let atom = "/portal/acme/KEEL/releases.atom";
+        let ics = "/portal/acme/KEEL/releases.ics";
+
+        // Closed portal: nothing to see, as for the portal itself.
+        app.call("GET", atom, None, None).await.expect(404);
+        app.call("GET", ics, None, None).await.expect(404);
+        app.patch(
+            &format!("{WS}/products/KEEL"),
+            &admin,
+            json!({"portal_enabled": true}),
+        )
+        .await
+        .expect(200);
+
+        let feed = app.call("GET", atom, None, None).await.expect(200);
+        assert_eq!(
+            feed.header("content-type"),
+            Some("application/atom+xml; charset=utf-8")
+        );
+        let xml = feed.text;
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"), "{xml}");
+        assert!(xml.ends_with("</entry>\n</feed>\n"), "{xml}");
+        assert_eq!(
+            xml.matches("<entry>").count(),
+            1,
+            "shipped releases only: {xml}"
+        );
+        assert!(xml.contains("<title>Keel 1.0</title>"), "{xml}");
+        // The notes' HTML, itself escaped, goes in as escaped text.
+        assert!(
+            xml.contains("&lt;li&gt;Dark &amp;lt;mode&amp;gt; &amp;amp; more&lt;/li&gt;"),
+            "{xml}"
+        );
+        assert!(!xml.contains("<li>"), "no raw markup: {xml}");
+
+        let cal = app.call("GET", ics, None, None).await.expect(200);
+        assert_eq!(
+            cal.header("content-type"),
+            Some("text/calendar; charset=utf-8")
+        );
+        let text = cal.text;
+        assert!(
+            text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("END:VCALENDAR\r\n"), "{text}");
+        assert_eq!(text.matches("BEGIN:VEVENT\r\n").count(), 2, "{text}");
+        assert!(
+            text.contains("DTSTART;VALUE=DATE:20300203\r\nSUMMARY:Keel 1.1 planned\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("SUMMARY:Keel 1.0 released\r\n"), "{text}");
+        assert!(!text.contains('\n') || text.split("\r\n").all(|l| !l.contains('\n')));
+        // Another product key, or an unknown workspace: 404.
+        app.call("GET", "/portal/acme/NOPE/releases.atom", None, None)
+            .await
+            .expect(404);
+        app.call("GET", "/portal/nope/KEEL/releases.ics", None, None)
+            .await
+            .expect(404);
+        app.finish().await;
+    }
+}

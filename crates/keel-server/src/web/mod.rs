@@ -29,6 +29,7 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod release_feeds;
 mod releases;
 mod search;
 mod session;
@@ -119,4 +120,12 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(assets::serve))
         .route("/w/{ws}/p/{product}/releases", get(releases::releases_page))
         .route("/w/{ws}/releases/{id}", get(releases::release_page))
+        .route(
+            "/portal/{ws}/{product}/releases.atom",
+            get(release_feeds::atom_feed),
+        )
+        .route(
+            "/portal/{ws}/{product}/releases.ics",
+            get(release_feeds::ics_feed),
+        )
 }
