@@ -24,6 +24,7 @@ mod interviews;
 mod members;
 mod my_day;
 mod products;
+mod releases;
 mod request;
 mod search;
 mod tasks;

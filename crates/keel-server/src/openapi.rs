@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
         (name = "roadmaps", description = "Roadmaps: now / next / later lanes, the timeline, and read-only share links"),
         (name = "decisions", description = "The decision log: outcomes, rationale, who was informed, and declined features worth another look"),
+        (name = "releases", description = "Releases: scope, progress, burn-up, notes in customer language, shipping and who to tell"),
     )
 )]
 pub struct ApiDoc;

@@ -37,3 +37,4 @@ if (document.querySelector('[data-customers], [data-customer], [data-companies],
 if (document.querySelector('[data-goals], [data-goal-page]')) import('./goals.js');
 if (document.querySelector('[data-roadmaps]')) import('./roadmaps.js');
 if (document.querySelector('[data-decisions], [data-feature-decisions]')) import('./decisions.js');
+if (document.querySelector('[data-releases], [data-release], [data-customer-summary]')) import('./releases.js');

@@ -162,6 +162,8 @@ enum Target {
     FreshShareLink,
     /// A decision of `KEEL` created for this case.
     FreshDecision,
+    /// A planned release of `KEEL` with one feature, created for this case.
+    FreshRelease,
 }
 
 /// One row of the table.
@@ -1426,6 +1428,81 @@ fn routes() -> Vec<Route> {
             none,
             MEMBER,
         ),
+        // Releases: everyone reads (notes are written for customers);
+        // writers plan, change and ship (shipping lists customers, which
+        // writers may read).
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/releases",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "version": format!("8.{}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/releases",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/releases/{id}",
+            FreshRelease,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/releases/{id}",
+            FreshRelease,
+            |c| Some(json!({"name": format!("Renamed {}", c.n), "target_date": "2030-01-01"})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/releases/{id}",
+            FreshRelease,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/releases/{id}/scope",
+            FreshRelease,
+            |_| Some(json!({"add_tasks": ["KEEL-1"]})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/releases/{id}/ship",
+            FreshRelease,
+            |_| Some(json!({})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/releases/{id}/notes",
+            FreshRelease,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/features/{id}/customer-summary",
+            FreshFeature,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PUT",
+            "/api/v1/workspaces/{ws}/features/{id}/customer-summary",
+            FreshFeature,
+            |c| Some(json!({"customer_summary": format!("You can now do {}", c.n)})),
+            MEMBER,
+        ),
     ]
 }
 
@@ -1888,6 +1965,16 @@ async fn resolve(
             )
             .await
         }
+        Target::FreshRelease => {
+            let feature = fresh_feature(app, owner, n).await;
+            fresh_item(
+                app,
+                owner,
+                "releases",
+                json!({"product": "KEEL", "version": format!("9.{n}"), "features": [feature]}),
+            )
+            .await
+        }
         Target::OwnView => {
             let path = format!("/api/v1/workspaces/{WS}/views");
             let body = json!({"name": format!("Case {n}"), "product": "KEEL", "query": ""});
@@ -2068,6 +2155,8 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/ideas?limit=500"),
         // A check-in moves its goal's version, which the list shows.
         format!("/api/v1/workspaces/{WS}/goals?limit=500"),
+        // Shipping or changing a release's scope shows in its revision.
+        format!("/api/v1/workspaces/{WS}/releases?limit=500"),
         // Every grid change moves its map's version, which lists show.
         format!("/api/v1/workspaces/{WS}/journeys?limit=500"),
         // Turning an interview into feedback moves its converted count.

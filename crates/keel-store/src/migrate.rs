@@ -110,6 +110,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0019_decisions.sql"),
     ),
     (
+        20,
+        "releases",
+        include_str!("../migrations/sqlite/0020_releases.sql"),
+        include_str!("../migrations/postgres/0020_releases.sql"),
+    ),
+    (
         21,
         "roadmaps",
         include_str!("../migrations/sqlite/0021_roadmaps.sql"),

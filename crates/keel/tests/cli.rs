@@ -1868,3 +1868,88 @@ fn decisions_add_list_and_show() {
     let err = user.run(&["decision", "show", "nope"]).fails();
     assert!(err.contains("no such decision"), "{err}");
 }
+
+#[test]
+fn releases_list_notes_and_ship() {
+    let (server, user) = ready("releases");
+    let token = user.stored_str("token");
+    let export = user
+        .run(&["feature", "add", "CSV export", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    user.run(&[
+        "customer",
+        "add",
+        "Ada Lovelace",
+        "--email",
+        "ada@example.com",
+    ])
+    .ok();
+    let said = user
+        .run(&[
+            "feedback",
+            "add",
+            "Please let me export to CSV",
+            "--product",
+            "KEEL",
+            "--customer",
+            "ada@example.com",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    user.run(&[
+        "feedback",
+        "link",
+        &said,
+        "--feature",
+        &export,
+        "--importance",
+        "important",
+    ])
+    .ok();
+    let body = format!(
+        r#"{{"product": "KEEL", "version": "1.4.0", "name": "Autumn", "target_date": "2026-12-01", "features": ["{export}"]}}"#
+    );
+    assert_eq!(
+        raw_request(
+            &server,
+            &token,
+            "POST",
+            "/api/v1/workspaces/acme/releases",
+            &body
+        ),
+        201
+    );
+
+    let listed = user.run(&["release", "list", "--product", "KEEL"]).ok();
+    let row = listed.lines().nth(1).unwrap_or_default();
+    for needle in ["KEEL", "1.4.0", "planned", "2026-12-01", "Autumn"] {
+        assert!(row.contains(needle), "{needle} missing from:\n{listed}");
+    }
+    assert_eq!(
+        user.run(&["release", "notes", "1.4.0"]).ok(),
+        "# Keel 1.4.0 — Autumn\n\nPlanned for 2026-12-01\n\n## New\n\n- CSV export\n"
+    );
+    let html = user.run(&["release", "notes", "1.4.0", "--html"]).ok();
+    assert!(
+        html.starts_with("<article class=\"release-notes\">\n<h1>Keel 1.4.0 — Autumn</h1>"),
+        "{html}"
+    );
+
+    let shipped = user.run(&["release", "ship", "1.4.0", "-p", "KEEL"]).ok();
+    assert!(
+        shipped.starts_with("Shipped KEEL 1.4.0 (1 feature).\nTell 1 customer:\n\n== Ada Lovelace <ada@example.com>\nHi Ada Lovelace,\n"),
+        "{shipped}"
+    );
+    assert!(shipped.contains("- CSV export\n"), "{shipped}");
+    let json = user.run(&["release", "list", "--json"]).json();
+    assert_eq!(json[0]["status"], "shipped");
+
+    // Mistakes are one-line errors.
+    let err = user.run(&["release", "ship", "1.4.0"]).fails();
+    assert!(err.contains("already shipped"), "{err}");
+    let err = user.run(&["release", "notes", "9.9"]).fails();
+    assert!(err.contains("no release 9.9"), "{err}");
+}

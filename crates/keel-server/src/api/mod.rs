@@ -181,4 +181,17 @@ pub fn router() -> OpenApiRouter<AppState> {
             decisions::update_decision,
             decisions::delete_decision
         ))
+        .routes(routes!(releases::create_release, releases::list_releases))
+        .routes(routes!(
+            releases::get_release,
+            releases::update_release,
+            releases::delete_release
+        ))
+        .routes(routes!(releases::change_scope))
+        .routes(routes!(release_ship::ship_release))
+        .routes(routes!(release_ship::release_notes))
+        .routes(routes!(
+            release_ship::get_customer_summary,
+            release_ship::put_customer_summary
+        ))
 }

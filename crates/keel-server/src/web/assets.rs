@@ -42,6 +42,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("goals.js"),
     asset!("roadmaps.js"),
     asset!("decisions.js"),
+    asset!("releases.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

@@ -31,12 +31,13 @@ const PRODUCT_TABS: &[(&str, &str, &str)] = &[
     ("/feedback", "Feedback", "feedback"),
     ("/ideas", "Ideas", "ideas"),
     ("/features", "Features", "features"),
+    ("/strategy", "Strategy", "strategy"),
     ("/goals", "Goals", "goals"),
     ("/roadmaps", "Roadmap", "roadmaps"),
+    ("/releases", "Releases", "releases"),
     ("/decisions", "Decisions", "decisions"),
     ("/journeys", "Journeys", "journeys"),
     ("/market", "Market", "market"),
-    ("/strategy", "Strategy", "strategy"),
 ];
 
 /// The page frame's data.

@@ -32,6 +32,8 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod release_feeds;
+mod releases;
 mod roadmap_share;
 mod roadmap_timeline;
 mod roadmaps;
@@ -132,5 +134,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/w/{ws}/p/{product}/decisions",
             get(decisions::decisions_page),
+        )
+        .route("/w/{ws}/p/{product}/releases", get(releases::releases_page))
+        .route("/w/{ws}/releases/{id}", get(releases::release_page))
+        .route(
+            "/portal/{ws}/{product}/releases.atom",
+            get(release_feeds::atom_feed),
+        )
+        .route(
+            "/portal/{ws}/{product}/releases.ics",
+            get(release_feeds::ics_feed),
         )
 }

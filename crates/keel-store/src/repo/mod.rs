@@ -25,6 +25,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod personas;
 pub mod products;
+pub mod releases;
 pub mod roadmaps;
 pub mod search;
 pub mod sessions;

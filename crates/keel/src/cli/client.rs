@@ -14,6 +14,7 @@ use super::login::{self, LoginArgs, LogoutArgs};
 use super::member::{self, MemberArgs};
 use super::my_day::{self, MyDayArgs};
 use super::product::{self, ProductArgs};
+use super::release::{self, ReleaseArgs};
 use super::search::{self, SearchArgs};
 use super::session::ClientOpts;
 use super::task::{self, TaskArgs};
@@ -68,6 +69,8 @@ pub enum ClientCommand {
     Goal(GoalArgs),
     /// The decision log: list, add, show
     Decision(DecisionArgs),
+    /// Releases: list with progress, notes in customer language, ship
+    Release(ReleaseArgs),
 }
 
 /// Runs one client command to completion.
@@ -103,6 +106,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Completions(args) => completions::run(args),
                 ClientCommand::Goal(args) => goal::run(args).await,
                 ClientCommand::Decision(args) => decision::run(args).await,
+                ClientCommand::Release(args) => release::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })

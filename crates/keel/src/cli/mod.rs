@@ -21,6 +21,7 @@ mod model;
 mod my_day;
 mod output;
 mod product;
+mod release;
 mod search;
 mod serve;
 mod session;

@@ -20,6 +20,8 @@ pub mod market;
 pub mod my_day;
 pub mod notifications;
 pub mod products;
+pub mod release_ship;
+pub mod releases;
 pub mod roadmaps;
 pub mod search;
 pub mod similarity;
