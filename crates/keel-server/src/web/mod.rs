@@ -29,6 +29,7 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod prioritization;
 mod search;
 mod session;
 mod settings;
