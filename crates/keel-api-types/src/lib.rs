@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod scores;
 pub mod search;
 pub mod tasks;
+pub mod tech_debt;
 pub mod workspaces;
 
 pub use accounts::*;
@@ -43,4 +44,5 @@ pub use notifications::*;
 pub use scores::*;
 pub use search::*;
 pub use tasks::*;
+pub use tech_debt::*;
 pub use workspaces::*;

@@ -22,6 +22,7 @@ pub mod scoring;
 pub mod search;
 pub mod sentiment;
 pub mod task;
+pub mod tech_debt;
 pub mod time;
 pub mod values;
 

@@ -34,3 +34,4 @@ if (document.querySelector('[data-journey]')) import('./journeys.js');
 if (document.querySelector('[data-personas], [data-persona]')) import('./personas.js');
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');
 if (document.querySelector('[data-prio]')) import('./prioritization.js');
+if (document.querySelector('[data-tech-debt]')) import('./tech-debt.js');

@@ -1242,6 +1242,21 @@ fn routes() -> Vec<Route> {
             VIEWER,
         )
         .answers(200),
+        // A cycle's tech-debt budget: everyone reads; task writers set it.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tech-debt",
+            FreshCycle,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PUT",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tech-debt",
+            FreshCycle,
+            |c| Some(json!({"target": (c.n % 10) as f64 / 10.0 + 0.05})),
+            MEMBER,
+        ),
     ]
 }
 

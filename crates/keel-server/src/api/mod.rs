@@ -153,4 +153,5 @@ pub fn router() -> OpenApiRouter<AppState> {
             market::delete_trend
         ))
         .routes(routes!(events::events))
+        .routes(routes!(tech_debt::get_tech_debt, tech_debt::put_tech_debt))
 }

@@ -39,6 +39,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("search.js"),
     asset!("feedback-import.js"),
     asset!("prioritization.js"),
+    asset!("tech-debt.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

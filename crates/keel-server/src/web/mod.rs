@@ -33,6 +33,7 @@ mod prioritization;
 mod search;
 mod session;
 mod settings;
+mod tech_debt;
 mod themes;
 
 pub use error::PageError;

@@ -27,6 +27,7 @@ pub mod products;
 pub mod search;
 pub mod sessions;
 pub mod tasks;
+pub mod tech_debt;
 pub mod tokens;
 pub mod users;
 pub mod views;

@@ -23,6 +23,7 @@ pub mod search;
 pub mod similarity;
 pub mod system;
 pub mod tasks;
+pub mod tech_debt;
 pub mod views;
 pub mod workspaces;
 
