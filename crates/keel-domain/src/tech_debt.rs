@@ -113,10 +113,12 @@ mod tests {
         DoneWork { points, tech_debt }
     }
 
+    /// (target, done work, actual, standing)
+    type Case = (Option<f64>, Vec<DoneWork>, Option<f64>, Standing);
+
     #[test]
     fn budget_case_table() {
-        // (target, done work, actual, standing)
-        let cases: Vec<(Option<f64>, Vec<DoneWork>, Option<f64>, Standing)> = vec![
+        let cases: Vec<Case> = vec![
             (None, vec![work(3.0, true)], Some(1.0), Standing::NoTarget),
             (Some(0.2), vec![], None, Standing::NothingDone),
             (
