@@ -27,6 +27,7 @@ pub mod scores;
 pub mod search;
 pub mod strategy;
 pub mod tasks;
+pub mod tech_debt;
 pub mod workspaces;
 
 pub use accounts::*;
@@ -51,4 +52,5 @@ pub use scores::*;
 pub use search::*;
 pub use strategy::*;
 pub use tasks::*;
+pub use tech_debt::*;
 pub use workspaces::*;

@@ -27,6 +27,7 @@ pub mod scoring;
 pub mod search;
 pub mod sentiment;
 pub mod task;
+pub mod tech_debt;
 pub mod text_diff;
 pub mod time;
 pub mod values;

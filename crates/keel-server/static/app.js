@@ -38,3 +38,5 @@ if (document.querySelector('[data-goals], [data-goal-page]')) import('./goals.js
 if (document.querySelector('[data-roadmaps]')) import('./roadmaps.js');
 if (document.querySelector('[data-decisions], [data-feature-decisions]')) import('./decisions.js');
 if (document.querySelector('[data-releases], [data-release], [data-customer-summary]')) import('./releases.js');
+if (document.querySelector('[data-prio]')) import('./prioritization.js');
+if (document.querySelector('[data-tech-debt]')) import('./tech-debt.js');

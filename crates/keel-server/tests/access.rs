@@ -1503,6 +1503,21 @@ fn routes() -> Vec<Route> {
             |c| Some(json!({"customer_summary": format!("You can now do {}", c.n)})),
             MEMBER,
         ),
+        // A cycle's tech-debt budget: everyone reads; task writers set it.
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tech-debt",
+            FreshCycle,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PUT",
+            "/api/v1/workspaces/{ws}/cycles/{id}/tech-debt",
+            FreshCycle,
+            |c| Some(json!({"target": (c.n % 10) as f64 / 10.0 + 0.05})),
+            MEMBER,
+        ),
     ]
 }
 

@@ -194,4 +194,5 @@ pub fn router() -> OpenApiRouter<AppState> {
             release_ship::get_customer_summary,
             release_ship::put_customer_summary
         ))
+        .routes(routes!(tech_debt::get_tech_debt, tech_debt::put_tech_debt))
 }

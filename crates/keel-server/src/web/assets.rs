@@ -43,6 +43,8 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("roadmaps.js"),
     asset!("decisions.js"),
     asset!("releases.js"),
+    asset!("prioritization.js"),
+    asset!("tech-debt.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

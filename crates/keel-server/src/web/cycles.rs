@@ -304,6 +304,7 @@ struct CyclePage {
     table: Vec<(String, String, String)>,
     scope: Vec<ScopeRow>,
     candidates: Vec<ScopeRow>,
+    tech_debt: super::tech_debt::TechDebtView,
 }
 
 pub async fn cycle_page(
@@ -398,7 +399,9 @@ pub async fn cycle_page(
         .map(ScopeRow::from)
         .collect();
 
+    let tech_debt = crate::api::v1::tech_debt::budget(app.store.db(), &stored).await?;
     page(&CyclePage {
+        tech_debt: super::tech_debt::TechDebtView::of(&tech_debt),
         product_name: product.map(|p| p.name).unwrap_or_default(),
         dates: dates_label(&cycle),
         when: when_label(&cycle),

@@ -6,11 +6,13 @@
 use super::chrome::Chrome;
 use super::error::{PageError, not_found, page};
 use super::inbox::human;
+use super::prioritization::{self, HistoryLine, Matrix, Rated, score};
 use super::session::WebUser;
 use crate::AppState;
+use crate::api::v1::feature_scores;
 use crate::api::v1::features::{customer_of, demand_by_feature, feature};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use keel_api_types::{Feature, FeedbackCustomer};
 use keel_domain::Permission;
@@ -37,12 +39,47 @@ struct FeaturesPage {
     chrome: Chrome,
     product_name: String,
     features: Vec<Feature>,
+    sorts: [(&'static str, &'static str); 6],
+    sort: &'static str,
+    sort_note: &'static str,
+    /// In manual order, writers can drag rows and move them up or down.
+    manual: bool,
+    chart: Matrix,
+}
+
+/// `?sort=` on the features page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FeaturesQuery {
+    pub sort: Option<String>,
+}
+
+/// What the chosen order means, under the selector.
+fn sort_note(sort: &str) -> &'static str {
+    match sort {
+        "rice" => {
+            "By RICE: reach × impact × confidence ÷ effort, highest first; unscored features last."
+        }
+        "wsjf" => {
+            "By WSJF: (business value + time criticality + risk reduction) ÷ job size, highest first; unscored features last."
+        }
+        "value_effort" => {
+            "By value ÷ effort (both rated 1–10), highest first; unrated features last."
+        }
+        "manual" => {
+            "In the order set by hand. Drag a row, or use its arrows, to move it; say why, and the reason is kept in the feature's score history."
+        }
+        "newest" => "Newest first.",
+        _ => {
+            "Ranked by demand: the importance of every linked piece of feedback (nice to have 1, important 2, critical 3), then the revenue of the companies behind it."
+        }
+    }
 }
 
 pub async fn features_page(
     State(app): State<AppState>,
     user: WebUser,
     Path((ws, product_key)): Path<(String, String)>,
+    Query(q): Query<FeaturesQuery>,
 ) -> Result<Response, PageError> {
     let (mut chrome, access) =
         Chrome::for_workspace(&app, &user, &ws, "Features", "features").await?;
@@ -59,18 +96,21 @@ pub async fn features_page(
         .iter()
         .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
         .collect();
-    // Most wanted first: demand score, then the revenue behind it.
-    features.sort_by(|a, b| {
-        b.demand
-            .score
-            .cmp(&a.demand.score)
-            .then(b.demand.arr.total_cmp(&a.demand.arr))
-            .then(b.id.cmp(&a.id))
-    });
+    // The API's own orders, so the page and `GET …/features?sort=` agree.
+    let sort = prioritization::sort_of(q.sort.as_deref());
+    feature_scores::sort(&mut features, sort);
+    let rated: Vec<Rated<'_>> = features.iter().map(Rated::of).collect();
+    let chart = prioritization::matrix(&rated);
+    let manual = sort == "manual" && chrome.can_write();
     page(&FeaturesPage {
         chrome,
         product_name: product.name,
         features,
+        sorts: prioritization::SORTS,
+        sort,
+        sort_note: sort_note(sort),
+        manual,
+        chart,
     })
 }
 
@@ -97,6 +137,10 @@ struct FeaturePage {
     types: Vec<&'static str>,
     /// Shown by `feature_decisions.html`.
     decisions: Vec<keel_api_types::Decision>,
+    score_form: prioritization::ScoreForm,
+    impacts: [(&'static str, &'static str); 5],
+    moscows: [(&'static str, &'static str); 4],
+    history: Vec<HistoryLine>,
 }
 
 pub async fn feature_page(
@@ -139,10 +183,16 @@ pub async fn feature_page(
             }
         }
     }
+    let history = repo::feature_scores::history(app.store.db(), ws_id, &stored.id).await?;
+    let feature = feature(&stored, demand);
     page(&FeaturePage {
         chrome,
         product_name: product.map(|p| p.name).unwrap_or_default(),
-        feature: feature(&stored, demand),
+        score_form: prioritization::ScoreForm::of(&feature),
+        impacts: prioritization::IMPACTS,
+        moscows: prioritization::MOSCOWS,
+        history: prioritization::history(&history),
+        feature,
         can_see_customers,
         quotes,
         notify,

@@ -32,6 +32,7 @@ mod my_day;
 mod notifications;
 mod personas;
 mod portal;
+mod prioritization;
 mod release_feeds;
 mod releases;
 mod roadmap_share;
@@ -41,6 +42,7 @@ mod search;
 mod session;
 mod settings;
 mod strategy;
+mod tech_debt;
 mod themes;
 
 pub use error::PageError;

@@ -31,6 +31,7 @@ pub mod search;
 pub mod sessions;
 pub mod strategy;
 pub mod tasks;
+pub mod tech_debt;
 pub mod tokens;
 pub mod users;
 pub mod views;

@@ -28,6 +28,7 @@ pub mod similarity;
 pub mod strategy;
 pub mod system;
 pub mod tasks;
+pub mod tech_debt;
 pub mod views;
 pub mod workspaces;
 
