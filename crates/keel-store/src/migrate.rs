@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_feature_goals.sql"),
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
+    (
+        17,
+        "initiatives",
+        include_str!("../migrations/sqlite/0017_initiatives.sql"),
+        include_str!("../migrations/postgres/0017_initiatives.sql"),
+    ),
 ];
 
 mod checksum {

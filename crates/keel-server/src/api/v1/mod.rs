@@ -7,6 +7,7 @@ pub(crate) mod convert;
 pub mod customers;
 pub mod cycles;
 pub mod events;
+pub(crate) mod feature_goals;
 pub mod feature_scores;
 pub mod features;
 pub mod feedback;
