@@ -154,6 +154,9 @@ pub struct Feature {
     pub wsjf: Option<crate::WsjfInput>,
     /// Computed per API.md, with the value/effort ratings and MoSCoW.
     pub scores: crate::Scores,
+    /// Ids of the goals (objectives or key results) this feature moves.
+    #[serde(default)]
+    pub goals: Vec<String>,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -172,6 +175,9 @@ pub struct NewFeature {
     pub status: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
+    /// Ids of goals of the same product this feature moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rice: Option<crate::RiceInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +205,9 @@ pub struct FeaturePatch {
     pub status: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
+    /// Replaces the goals this feature moves (ids of goals of its product).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<Vec<String>>,
     /// The whole RICE input; `null` clears it.
     #[serde(
         default,

@@ -22,6 +22,10 @@ pub struct Goal {
     /// The objective's id, for a key result.
     pub parent: Option<String>,
     pub title: String,
+    /// `manual` (check-ins) or `linked_features` (the share of the goal's
+    /// features shipped, declined ones not counted; then baseline is 0,
+    /// target the features counted and current those shipped).
+    pub measure: String,
     pub metric: String,
     pub baseline: Option<f64>,
     pub target: Option<f64>,
@@ -71,6 +75,9 @@ pub struct NewGoal {
     /// The objective's id: makes this a key result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// `manual` (default) or `linked_features`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
 }
 
 /// `PATCH /workspaces/{ws}/goals/{id}`: absent fields stay, `null` clears
@@ -119,6 +126,9 @@ pub struct GoalPatch {
     )]
     #[schema(value_type = Option<String>)]
     pub parent: Option<Option<String>>,
+    /// `manual` or `linked_features`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
 }
 
 /// A measured value of a goal on a day.

@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
     (
+        17,
+        "initiatives",
+        include_str!("../migrations/sqlite/0017_initiatives.sql"),
+        include_str!("../migrations/postgres/0017_initiatives.sql"),
+    ),
+    (
         18,
         "tech_debt_budget",
         include_str!("../migrations/sqlite/0018_tech_debt_budget.sql"),

@@ -16,7 +16,7 @@ use super::goal_chart::{self, GoalChart};
 use super::inbox::human;
 use super::session::WebUser;
 use crate::AppState;
-use crate::api::v1::goals::{checkin, goal, input};
+use crate::api::v1::goals::{checkin, goal, input, linked_work};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -114,6 +114,7 @@ async fn wire_goals(
 ) -> Result<Vec<Goal>, PageError> {
     let rows = store::list(app.store.db(), ws_id, product_id).await?;
     let checkins = store::checkins_of_product(app.store.db(), ws_id, product_id).await?;
+    let mut work = linked_work(app.store.db(), ws_id).await?;
     let today = today();
     Ok(rows
         .iter()
@@ -128,7 +129,7 @@ async fn wire_goals(
                 .filter(|k| k.parent_id.as_deref() == Some(g.id.as_str()))
                 .map(|k| k.id.clone())
                 .collect();
-            goal(g, &mine, krs, today)
+            goal(g, &mine, krs, work.remove(&g.id).unwrap_or_default(), today)
         })
         .collect())
 }

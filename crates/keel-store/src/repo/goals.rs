@@ -29,6 +29,8 @@ pub struct Goal {
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
     pub owner_email: Option<String>,
+    /// manual or linked_features.
+    pub measure: String,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -37,7 +39,7 @@ pub struct Goal {
 /// `$1` the workspace.
 const SELECT: &str = "SELECT g.id, g.workspace_id, g.product_id, p.key AS product_key,
     g.parent_id, g.title, g.metric, g.baseline, g.target, g.unit, g.deadline, g.owner_id,
-    u.name AS owner_name, u.email AS owner_email, g.created_at, g.updated_at, g.version
+    u.name AS owner_name, u.email AS owner_email, g.measure, g.created_at, g.updated_at, g.version
     FROM goals g JOIN products p ON p.id = g.product_id
     LEFT JOIN users u ON u.id = g.owner_id
     WHERE g.workspace_id = $1";
@@ -53,6 +55,7 @@ pub struct GoalFields {
     pub unit: String,
     pub deadline: Option<String>,
     pub owner_id: Option<String>,
+    pub measure: String,
 }
 
 impl GoalFields {
@@ -67,6 +70,7 @@ impl GoalFields {
             unit: g.unit.clone(),
             deadline: g.deadline.clone(),
             owner_id: g.owner_id.clone(),
+            measure: g.measure.clone(),
         }
     }
 }
@@ -82,11 +86,12 @@ pub async fn create(
     let id = new_id();
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO goals (id, workspace_id, product_id, parent_id, title, metric, baseline,
-            target, unit, deadline, owner_id, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+            target, unit, deadline, owner_id, created_by, created_at, updated_at, measure)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)"
     ).bind(&id).bind(workspace_id).bind(product_id).bind(&fields.parent_id).bind(&fields.title)
      .bind(&fields.metric).bind(fields.baseline).bind(fields.target).bind(&fields.unit)
      .bind(&fields.deadline).bind(&fields.owner_id).bind(actor_id).bind(now)
+     .bind(&fields.measure)
      .execute(c).await.map(|r| r.rows_affected()))?;
     let event = repo::events::append(tx, workspace_id, "created", KIND, &id, None, now).await?;
     let goal = get(tx.db(), workspace_id, &id)
@@ -130,11 +135,12 @@ pub async fn update(
 ) -> StoreResult<(Goal, Event)> {
     let changed = on_db!(tx.db(), c => sqlx::query(
         "UPDATE goals SET parent_id = $3, title = $4, metric = $5, baseline = $6, target = $7,
-            unit = $8, deadline = $9, owner_id = $10, updated_at = $11, version = version + 1
+            unit = $8, deadline = $9, owner_id = $10, updated_at = $11, measure = $12,
+            version = version + 1
          WHERE id = $1 AND version = $2"
     ).bind(&current.id).bind(current.version).bind(&fields.parent_id).bind(&fields.title)
      .bind(&fields.metric).bind(fields.baseline).bind(fields.target).bind(&fields.unit)
-     .bind(&fields.deadline).bind(&fields.owner_id).bind(now)
+     .bind(&fields.deadline).bind(&fields.owner_id).bind(now).bind(&fields.measure)
      .execute(c).await.map(|r| r.rows_affected()))?;
     if changed == 0 {
         return Err(StoreError::Stale);
@@ -229,5 +235,27 @@ pub async fn checkins_of_product(
          WHERE c.workspace_id = $1 AND ($2 IS NULL OR g.product_id = $2)
          ORDER BY c.checked_on, c.id"
     ).bind(workspace_id).bind(product_id).fetch_all(c).await)?;
+    Ok(rows)
+}
+
+/// Every `(goal_id, feature_id, status)` of the workspace: features linked
+/// to a goal directly or through an initiative that is not cancelled, for
+/// goals measured by linked work. A feature linked both ways comes twice;
+/// callers count it once.
+pub async fn linked_feature_statuses(
+    db: Db<'_>,
+    workspace_id: &str,
+) -> StoreResult<Vec<(String, String, String)>> {
+    let rows: Vec<(String, String, String)> = on_db!(db, c => sqlx::query_as(
+        "SELECT l.goal_id, f.id, f.status FROM feature_goals l
+         JOIN features f ON f.id = l.feature_id WHERE l.workspace_id = $1
+         UNION
+         SELECT ig.goal_id, f.id, f.status FROM initiative_goals ig
+         JOIN initiatives i ON i.id = ig.initiative_id
+         JOIN initiative_features l ON l.initiative_id = i.id
+         JOIN features f ON f.id = l.feature_id
+         WHERE ig.workspace_id = $1 AND i.status <> 'cancelled'
+         ORDER BY 1, 2"
+    ).bind(workspace_id).fetch_all(c).await)?;
     Ok(rows)
 }

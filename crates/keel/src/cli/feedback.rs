@@ -347,6 +347,7 @@ pub async fn run_feature(args: FeatureArgs) -> Result<()> {
                         moscow: None,
                         value: None,
                         effort: None,
+                        goals: None,
                     },
                 )
                 .await?;

@@ -52,6 +52,10 @@ pub enum GoalCommand {
         /// The objective's id: makes this a key result
         #[arg(long)]
         parent: Option<String>,
+        /// manual (check-ins, the default) or linked-features (the share
+        /// of the goal's features shipped)
+        #[arg(long)]
+        measure: Option<String>,
     },
     /// Record a measured value of a goal
     Checkin {
@@ -140,7 +144,9 @@ pub async fn run(args: GoalArgs) -> Result<()> {
             deadline,
             owner,
             parent,
+            measure,
         } => {
+            let measure = measure.map(|m| super::session::vocab(&m));
             let g = client
                 .create_goal(
                     &ws,
@@ -154,6 +160,7 @@ pub async fn run(args: GoalArgs) -> Result<()> {
                         deadline,
                         owner,
                         parent,
+                        measure,
                     },
                 )
                 .await?;

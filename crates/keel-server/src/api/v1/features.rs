@@ -75,6 +75,7 @@ pub(crate) fn feature(f: &store::Feature, demand: Demand) -> Feature {
         rice,
         wsjf,
         scores,
+        goals: Vec::new(),
         created_at: f.created_at.clone(),
         updated_at: f.updated_at.clone(),
         version: f.version,
@@ -86,9 +87,12 @@ pub(crate) async fn load(mut db: Db<'_>, ws: &str, id: &str) -> ApiResult<Featur
     let f = store::get(db.re(), ws, id)
         .await?
         .ok_or(ApiError::NotFound("no such feature"))?;
-    let rows = store::evidence(db, ws, Some(&f.id)).await?;
+    let rows = store::evidence(db.re(), ws, Some(&f.id)).await?;
     let d = demand_by_feature(&rows).remove(&f.id).unwrap_or_default();
-    Ok(feature(&f, d))
+    let mut out = [feature(&f, d)];
+    super::feature_goals::attach(db, ws, &mut out).await?;
+    let [out] = out;
+    Ok(out)
 }
 
 fn location(ctx: &WorkspaceCtx, id: &str) -> String {
@@ -187,10 +191,21 @@ pub async fn create_feature(
         }
         (_, Err(e)) => return Err(e),
     };
+    let mut errors = ValidationErrors::new();
+    let goal_ids = match &input.goals {
+        Some(ids) => {
+            super::feature_goals::check(app.store.db(), &ws, Some(&product.id), ids, &mut errors)
+                .await?
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    let mut goal_ids = goal_ids.unwrap_or_default();
     let now = Timestamp::now().to_rfc3339();
     let mut tx = app.store.begin().await?;
     let (created, event) =
         store::create(&mut tx, &new_id(), &ws, &product.id, &fields, &now).await?;
+    super::feature_goals::set(&mut tx, &ws, &created.id, &goal_ids, &now).await?;
     let changes = scores::changes(&created.scores, &score_inputs);
     let created = if changes.is_empty() {
         created
@@ -211,7 +226,10 @@ pub async fn create_feature(
             .ok_or(ApiError::NotFound("no such feature"))?
     };
     tx.commit().await?;
-    let body = feature(&created, Demand::default());
+    let mut body = feature(&created, Demand::default());
+    // Listed by id, as every read returns them.
+    goal_ids.sort();
+    body.goals = goal_ids;
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::created(
@@ -289,6 +307,7 @@ pub async fn list_features(
         .iter()
         .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
         .collect();
+    super::feature_goals::attach(app.store.db(), ws, &mut items).await?;
     scores::sort(&mut items, sort);
     Ok(axum::Json(super::page_of(
         items,
@@ -355,6 +374,15 @@ pub async fn update_feature(
             "only with status declined, on a feature not declined yet",
         ));
     }
+    let mut errors = ValidationErrors::new();
+    let goal_ids = match &patch.goals {
+        Some(ids) => {
+            super::feature_goals::check(tx.db(), &ws, Some(&current.product_id), ids, &mut errors)
+                .await?
+        }
+        None => None,
+    };
+    errors.into_result()?;
     let now = Timestamp::now().to_rfc3339();
     let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
     let decided = match declining {
@@ -370,6 +398,9 @@ pub async fn update_feature(
         ),
         false => None,
     };
+    if let Some(ids) = &goal_ids {
+        super::feature_goals::set(&mut tx, &ws, &updated.id, ids, &now).await?;
+    }
     let changes = scores::changes(&current.scores, &score_inputs);
     let updated = if changes.is_empty() {
         updated
@@ -391,11 +422,13 @@ pub async fn update_feature(
             .ok_or(ApiError::NotFound("no such feature"))?
     };
     let rows = store::evidence(tx.db(), &ws, Some(&updated.id)).await?;
-    tx.commit().await?;
     let d = demand_by_feature(&rows)
         .remove(&updated.id)
         .unwrap_or_default();
-    let body = feature(&updated, d);
+    let mut out = [feature(&updated, d)];
+    super::feature_goals::attach(tx.db(), &ws, &mut out).await?;
+    tx.commit().await?;
+    let [body] = out;
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
     if let Some(decided) = decided {

@@ -12,7 +12,7 @@ use axum::response::Response;
 use keel_api_types::{
     Checkin, Goal, GoalPatch, NewCheckin, NewGoal, Page, PersonRef, Problem, Smart,
 };
-use keel_domain::goals::{self as rules, CheckinPoint, GoalInput, SmartInput};
+use keel_domain::goals::{self as rules, CheckinPoint, GoalInput, LinkedWork, Measure, SmartInput};
 use keel_domain::time::{Date, Timestamp};
 use keel_domain::values::{body, line};
 use keel_domain::{FieldError, Permission, ValidationErrors};
@@ -20,6 +20,7 @@ use keel_store::Db;
 use keel_store::repo;
 use keel_store::repo::goals::{self as store, GoalFields};
 use serde::Deserialize;
+use std::collections::HashMap;
 use utoipa::IntoParams;
 
 /// The inputs of the computations for a stored goal and its check-ins.
@@ -49,20 +50,42 @@ pub(crate) fn input(g: &store::Goal, checkins: &[store::Checkin]) -> GoalInput {
     }
 }
 
-/// The wire form of a goal, its computed fields judged on `today`.
+/// What each goal of the workspace is measured by when its measure is
+/// `linked_features`: its features' statuses, each feature counted once.
+pub(crate) async fn linked_work(db: Db<'_>, ws: &str) -> ApiResult<HashMap<String, LinkedWork>> {
+    let rows = store::linked_feature_statuses(db, ws).await?;
+    let mut by_goal: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (goal, feature, status) in rows {
+        let list = by_goal.entry(goal).or_default();
+        if !list.iter().any(|(f, _)| *f == feature) {
+            list.push((feature, status));
+        }
+    }
+    Ok(by_goal
+        .into_iter()
+        .map(|(g, list)| (g, LinkedWork::of(list.iter().map(|(_, s)| s.as_str()))))
+        .collect())
+}
+
+/// The wire form of a goal, its computed fields judged on `today`;
+/// `work` is what a `linked_features` goal is measured by.
 pub(crate) fn goal(
     g: &store::Goal,
     checkins: &[store::Checkin],
     key_results: Vec<String>,
+    work: LinkedWork,
     today: Date,
 ) -> Goal {
     let i = input(g, checkins);
+    let linked = g.measure == Measure::LinkedFeatures.as_str();
+    // Measured by linked work, the metric, baseline and target are the
+    // features themselves, so only deadline and owner can be missing.
     let missing = rules::smart_missing(SmartInput {
-        metric: !g.metric.is_empty(),
-        target: g.target.is_some(),
+        metric: linked || !g.metric.is_empty(),
+        target: linked || g.target.is_some(),
         deadline: g.deadline.is_some(),
         owner: g.owner_id.is_some(),
-        baseline: g.baseline.is_some(),
+        baseline: linked || g.baseline.is_some(),
     });
     let owner = match (&g.owner_id, &g.owner_name, &g.owner_email) {
         (Some(id), Some(name), Some(email)) => Some(PersonRef {
@@ -72,25 +95,45 @@ pub(crate) fn goal(
         }),
         _ => None,
     };
+    let (baseline, target, current, progress, health, forecast) = if linked {
+        (
+            Some(0.0),
+            Some(work.counted as f64),
+            Some(work.shipped as f64),
+            rules::linked_progress(work),
+            rules::linked_health(work, i.created, i.deadline, today),
+            None,
+        )
+    } else {
+        (
+            g.baseline,
+            g.target,
+            rules::current(&i),
+            rules::progress(&i),
+            rules::health(&i, today),
+            rules::forecast(&i),
+        )
+    };
     Goal {
         id: g.id.clone(),
         product: g.product_key.clone(),
         parent: g.parent_id.clone(),
         title: g.title.clone(),
+        measure: g.measure.clone(),
         metric: g.metric.clone(),
-        baseline: g.baseline,
-        target: g.target,
+        baseline,
+        target,
         unit: g.unit.clone(),
         deadline: g.deadline.clone(),
         owner,
-        current: rules::current(&i),
-        progress: rules::progress(&i),
-        health: rules::health(&i, today).as_str().to_string(),
+        current,
+        progress,
+        health: health.as_str().to_string(),
         smart: Smart {
             ok: missing.is_empty(),
             missing: missing.into_iter().map(str::to_string).collect(),
         },
-        forecast: rules::forecast(&i),
+        forecast,
         key_results,
         created_at: g.created_at.clone(),
         updated_at: g.updated_at.clone(),
@@ -132,7 +175,11 @@ async fn full(db: &keel_store::Store, g: &store::Goal) -> ApiResult<Goal> {
         .filter(|k| k.parent_id.as_deref() == Some(g.id.as_str()))
         .map(|k| k.id)
         .collect();
-    Ok(goal(g, &checkins, krs, today()))
+    let work = linked_work(db.db(), &g.workspace_id)
+        .await?
+        .remove(&g.id)
+        .unwrap_or_default();
+    Ok(goal(g, &checkins, krs, work, today()))
 }
 
 /// A number field: finite and bounded.
@@ -150,6 +197,7 @@ struct Draft<'a> {
     deadline: Option<Option<&'a str>>,
     owner: Option<Option<&'a str>>,
     parent: Option<Option<&'a str>>,
+    measure: Option<&'a str>,
 }
 
 /// Checks every field at once; `current` supplies what a patch leaves out
@@ -212,10 +260,20 @@ async fn fields(
         Some(None) => None,
         None => keep.as_ref().and_then(|k| k.parent_id.clone()),
     };
+    let measure = match d.measure {
+        Some(m) => errors
+            .check(Measure::parse("measure", m))
+            .map(|m| m.as_str().to_string()),
+        None => Some(keep.as_ref().map_or_else(
+            || Measure::Manual.as_str().to_string(),
+            |k| k.measure.clone(),
+        )),
+    };
     Ok(title
         .zip(metric)
         .zip(unit)
-        .map(|((title, metric), unit)| GoalFields {
+        .zip(measure)
+        .map(|(((title, metric), unit), measure)| GoalFields {
             parent_id,
             title,
             metric,
@@ -224,6 +282,7 @@ async fn fields(
             unit,
             deadline,
             owner_id,
+            measure,
         }))
 }
 
@@ -298,6 +357,7 @@ pub async fn create_goal(
         deadline: Some(input.deadline.as_deref()),
         owner: Some(input.owner.as_deref()),
         parent: Some(input.parent.as_deref()),
+        measure: input.measure.as_deref(),
     };
     let pid = product.as_ref().map(|p| p.id.clone());
     let fields = fields(tx.db(), &ctx, &mut errors, draft, pid.as_deref(), None).await?;
@@ -309,7 +369,7 @@ pub async fn create_goal(
     let (created, event) =
         store::create(&mut tx, &ws, &product.id, &fields, ctx.user_id(), &now).await?;
     tx.commit().await?;
-    let body = goal(&created, &[], Vec::new(), today());
+    let body = goal(&created, &[], Vec::new(), LinkedWork::default(), today());
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::created(
@@ -366,6 +426,7 @@ pub(crate) async fn goals_of(
     errors.into_result()?;
     let rows = store::list(app.store.db(), ws, product_id.as_deref()).await?;
     let checkins = store::checkins_of_product(app.store.db(), ws, product_id.as_deref()).await?;
+    let mut work = linked_work(app.store.db(), ws).await?;
     let today = today();
     Ok(rows
         .iter()
@@ -380,7 +441,7 @@ pub(crate) async fn goals_of(
                 .filter(|k| k.parent_id.as_deref() == Some(g.id.as_str()))
                 .map(|k| k.id.clone())
                 .collect();
-            goal(g, &mine, krs, today)
+            goal(g, &mine, krs, work.remove(&g.id).unwrap_or_default(), today)
         })
         .collect())
 }
@@ -430,6 +491,7 @@ pub async fn update_goal(
         deadline: patch.deadline.as_ref().map(|d| d.as_deref()),
         owner: patch.owner.as_ref().map(|o| o.as_deref()),
         parent: patch.parent.as_ref().map(|p| p.as_deref()),
+        measure: patch.measure.as_deref(),
     };
     let product_id = current.product_id.clone();
     let fields = fields(
