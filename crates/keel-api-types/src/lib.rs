@@ -22,6 +22,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod scores;
 pub mod search;
+pub mod stories;
 pub mod tasks;
 pub mod workspaces;
 
@@ -42,5 +43,6 @@ pub use my_day::*;
 pub use notifications::*;
 pub use scores::*;
 pub use search::*;
+pub use stories::*;
 pub use tasks::*;
 pub use workspaces::*;

@@ -21,6 +21,7 @@ pub mod role;
 pub mod scoring;
 pub mod search;
 pub mod sentiment;
+pub mod story;
 pub mod task;
 pub mod time;
 pub mod values;

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "goals", description = "Goals and OKRs: objectives, key results, check-ins, progress, health and forecast"),
         (name = "ideas", description = "Ideas from the team and the portal: votes, evidence, promotion to features"),
         (name = "search", description = "One search box across tasks, features, feedback and the people behind it"),
+        (name = "stories", description = "User stories under features, their breakdown into tasks, and a task's why"),
     )
 )]
 pub struct ApiDoc;

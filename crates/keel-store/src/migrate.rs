@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_feature_goals.sql"),
         include_str!("../migrations/postgres/0016_feature_goals.sql"),
     ),
+    (
+        22,
+        "stories",
+        include_str!("../migrations/sqlite/0022_stories.sql"),
+        include_str!("../migrations/postgres/0022_stories.sql"),
+    ),
 ];
 
 mod checksum {

@@ -153,4 +153,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             market::delete_trend
         ))
         .routes(routes!(events::events))
+        .routes(routes!(stories::create_story, stories::list_stories))
+        .routes(routes!(
+            stories::get_story,
+            stories::update_story,
+            stories::delete_story
+        ))
+        .routes(routes!(stories::break_down))
+        .routes(routes!(task_why::task_why))
 }

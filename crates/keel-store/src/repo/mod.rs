@@ -26,6 +26,8 @@ pub mod personas;
 pub mod products;
 pub mod search;
 pub mod sessions;
+pub mod stories;
+pub mod task_why;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
