@@ -33,3 +33,4 @@ if (document.querySelector('[data-market]')) import('./market.js');
 if (document.querySelector('[data-journey]')) import('./journeys.js');
 if (document.querySelector('[data-personas], [data-persona]')) import('./personas.js');
 if (document.querySelector('[data-customers], [data-customer], [data-companies], [data-company]')) import('./customers.js');
+if (document.querySelector('[data-stories]')) import('./stories.js');

@@ -38,6 +38,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("customers.js"),
     asset!("search.js"),
     asset!("feedback-import.js"),
+    asset!("stories.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {
