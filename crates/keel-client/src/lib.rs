@@ -24,6 +24,7 @@ mod my_day;
 mod products;
 mod request;
 mod search;
+mod stories;
 mod tasks;
 mod teams;
 mod workspaces;
