@@ -27,6 +27,7 @@ mod products;
 mod releases;
 mod request;
 mod search;
+mod stories;
 mod tasks;
 mod teams;
 mod workspaces;

@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "roadmaps", description = "Roadmaps: now / next / later lanes, the timeline, and read-only share links"),
         (name = "decisions", description = "The decision log: outcomes, rationale, who was informed, and declined features worth another look"),
         (name = "releases", description = "Releases: scope, progress, burn-up, notes in customer language, shipping and who to tell"),
+        (name = "stories", description = "User stories under features, their breakdown into tasks, and a task's why"),
     )
 )]
 pub struct ApiDoc;

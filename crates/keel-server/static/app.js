@@ -40,3 +40,4 @@ if (document.querySelector('[data-decisions], [data-feature-decisions]')) import
 if (document.querySelector('[data-releases], [data-release], [data-customer-summary]')) import('./releases.js');
 if (document.querySelector('[data-prio]')) import('./prioritization.js');
 if (document.querySelector('[data-tech-debt]')) import('./tech-debt.js');
+if (document.querySelector('[data-stories]')) import('./stories.js');

@@ -164,6 +164,13 @@ enum Target {
     FreshDecision,
     /// A planned release of `KEEL` with one feature, created for this case.
     FreshRelease,
+    /// A feature of `KEEL` created for this case, named in the body rather
+    /// than the path (a new story's feature; another workspace's is an
+    /// invalid field, see tests/stories_api.rs).
+    FeatureInBody,
+    /// A story with two acceptance criteria under a feature of `KEEL`,
+    /// created for this case.
+    FreshStory,
 }
 
 /// One row of the table.
@@ -1518,6 +1525,61 @@ fn routes() -> Vec<Route> {
             |c| Some(json!({"target": (c.n % 10) as f64 / 10.0 + 0.05})),
             MEMBER,
         ),
+        // Stories: everyone reads; writers write and break them down.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/stories",
+            FeatureInBody,
+            |c| {
+                Some(
+                    json!({"feature": c.target, "as_a": "admin", "i_want": format!("story {}", c.n)}),
+                )
+            },
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/stories",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/stories/{id}",
+            FreshStory,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/stories/{id}",
+            FreshStory,
+            |_| Some(json!({"status": "ready"})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/stories/{id}",
+            FreshStory,
+            none,
+            MEMBER,
+        ),
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/stories/{id}/breakdown",
+            FreshStory,
+            |_| Some(json!({})),
+            MEMBER,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks/{id}/why",
+            Task,
+            none,
+            VIEWER,
+        ),
     ]
 }
 
@@ -2041,6 +2103,19 @@ async fn resolve(
             )
             .await
         }
+        Target::FeatureInBody => fresh_feature(app, owner, n).await,
+        Target::FreshStory => {
+            let feature = fresh_feature(app, owner, n).await;
+            fresh_item(
+                app,
+                owner,
+                "stories",
+                json!({"feature": feature, "as_a": "admin", "i_want": format!("case {n}"),
+                       "acceptance_criteria": [{"given": "g", "when": "w", "then": "t"},
+                                               {"given": "g2", "when": "w2", "then": "t2"}]}),
+            )
+            .await
+        }
     }
 }
 
@@ -2181,6 +2256,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{WS}/tasks/{key}/activity?limit=500"),
         // Every item change moves its roadmap's version, which lists show.
         format!("/api/v1/workspaces/{WS}/roadmaps?limit=500"),
+        format!("/api/v1/workspaces/{WS}/stories?limit=500"),
     ];
     let outsider_reads = [
         format!("/api/v1/workspaces/{OTHER_WS}"),
@@ -2197,6 +2273,7 @@ async fn snapshot(app: &TestApp, fx: &Fixture) -> Value {
         format!("/api/v1/workspaces/{OTHER_WS}/ideas?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/goals?limit=500"),
         format!("/api/v1/workspaces/{OTHER_WS}/interviews?limit=500"),
+        format!("/api/v1/workspaces/{OTHER_WS}/stories?limit=500"),
     ];
     let reads = owner_reads
         .iter()
@@ -2390,7 +2467,10 @@ impl Runner<'_> {
                 }
                 if !matches!(
                     route.target,
-                    Target::Nothing | Target::FreshAccount | Target::FeedbackInBody
+                    Target::Nothing
+                        | Target::FreshAccount
+                        | Target::FeedbackInBody
+                        | Target::FeatureInBody
                 ) {
                     self.case(route, Caller::User(&fx.outsider), true, 404)
                         .await;
@@ -2605,7 +2685,7 @@ fn the_table_is_consistent() {
             .contains('{');
         let names_item = !matches!(
             r.target,
-            Target::Nothing | Target::FreshAccount | Target::FeedbackInBody
+            Target::Nothing | Target::FreshAccount | Target::FeedbackInBody | Target::FeatureInBody
         );
         assert_eq!(
             has_item, names_item,

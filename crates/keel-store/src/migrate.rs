@@ -134,6 +134,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0021_roadmaps.sql"),
     ),
     (
+        22,
+        "stories",
+        include_str!("../migrations/sqlite/0022_stories.sql"),
+        include_str!("../migrations/postgres/0022_stories.sql"),
+    ),
+    (
         23,
         "strategy_versions",
         include_str!("../migrations/sqlite/0023_strategy_versions.sql"),

@@ -1953,3 +1953,99 @@ fn releases_list_notes_and_ship() {
     let err = user.run(&["release", "notes", "9.9"]).fails();
     assert!(err.contains("no release 9.9"), "{err}");
 }
+
+/// Like [`raw_request`], but answers the JSON body of a success.
+fn raw_json(server: &Server, token: &str, method: &str, path: &str, body: &str) -> Value {
+    use std::io::Read;
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 2"), "{response}");
+    serde_json::from_str(rest).unwrap_or_else(|_| panic!("not JSON: {response}"))
+}
+
+#[test]
+fn task_why_shows_story_feature_and_customers() {
+    let (server, user) = ready("why");
+    let token = user.stored_str("token");
+    let feature = user
+        .run(&["feature", "add", "CSV export", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    let ws = "/api/v1/workspaces/acme";
+    let carla = raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/customers"),
+        r#"{"name":"Carla"}"#,
+    );
+    let fb = raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/feedback"),
+        &format!(
+            r#"{{"product":"KEEL","text":"CSV please","source":"email","customer":"{}"}}"#,
+            carla["id"].as_str().unwrap()
+        ),
+    );
+    raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/feedback/{}/links", fb["id"].as_str().unwrap()),
+        &format!(r#"{{"feature":"{feature}","importance":"critical"}}"#),
+    );
+    let story = raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/stories"),
+        &format!(
+            r#"{{"feature":"{feature}","as_a":"accountant","i_want":"a CSV","so_that":"I close the month",
+               "acceptance_criteria":[{{"given":"g","when":"w","then":"t"}}]}}"#
+        ),
+    );
+    let made = raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/stories/{}/breakdown", story["id"].as_str().unwrap()),
+        "{}",
+    );
+    let key = made["created"][0]["key"].as_str().unwrap();
+
+    let out = user.run(&["task", "why", key]).ok();
+    assert_eq!(
+        out,
+        format!(
+            "Why {key}:\n  Story     As a accountant, I want a CSV so that I close the month\n  \
+             Feature   CSV export (idea)\n  Asked by  Carla (1 feedback item)\n"
+        )
+    );
+    let json = user.run(&["task", "why", key, "--json"]).json();
+    assert_eq!(json["feature"]["id"], feature.as_str());
+    assert_eq!(json["customers"][0]["feedback_count"], 1);
+
+    let plain = user
+        .run(&["task", "add", "Plain", "--product", "KEEL"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(
+        user.run(&["task", "why", &plain]).ok(),
+        format!("Why {plain}:\n  Story     (none)\n  Feature   (none)\n")
+    );
+    let err = user.run(&["task", "why", "KEEL-999"]).fails();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -195,4 +195,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             release_ship::put_customer_summary
         ))
         .routes(routes!(tech_debt::get_tech_debt, tech_debt::put_tech_debt))
+        .routes(routes!(stories::create_story, stories::list_stories))
+        .routes(routes!(
+            stories::get_story,
+            stories::update_story,
+            stories::delete_story
+        ))
+        .routes(routes!(stories::break_down))
+        .routes(routes!(task_why::task_why))
 }

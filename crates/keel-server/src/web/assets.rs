@@ -45,6 +45,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("releases.js"),
     asset!("prioritization.js"),
     asset!("tech-debt.js"),
+    asset!("stories.js"),
 ];
 
 fn content_type(name: &str) -> &'static str {

@@ -103,6 +103,8 @@ struct TaskPage {
     /// The reader's unread notifications about this task, space-separated;
     /// the page marks them read.
     unread_here: String,
+    /// Story, feature, goals and customers above the task (`task_why.html`).
+    why: keel_api_types::TaskWhy,
 }
 
 /// `2026-05-03T14:22:05.123456Z` → `2026-05-03 14:22 UTC` (the page's
@@ -322,6 +324,8 @@ pub async fn task_page(
         selected: task.team.as_deref() == Some(t.key.as_str()),
     }));
 
+    let see_customers = access.role.allows(keel_domain::Permission::ReadCustomers);
+    let why = crate::api::v1::task_why::why_of(db(), ws_id, &task, see_customers).await?;
     let subtasks: Vec<SubtaskView> = subtasks.iter().map(subtask_view).collect();
     page(&TaskPage {
         product_name: product.name,
@@ -349,6 +353,7 @@ pub async fn task_page(
             .map(|a| activity_view(a, &members))
             .collect(),
         unread_here: unread_here.join(" "),
+        why,
         task: task_view(&task),
         chrome,
     })

@@ -26,6 +26,7 @@ mod search;
 mod serve;
 mod session;
 mod task;
+mod task_why;
 mod team;
 mod workspace;
 

@@ -72,6 +72,11 @@ pub enum TaskCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Why a task exists: its story, feature, goals and the customers who asked
+    Why {
+        /// Task key (KEEL-42) or id
+        key: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -303,6 +308,10 @@ pub async fn run(args: TaskArgs) -> Result<()> {
             }
             session.client.delete_task(&ws, &key).await?;
             output::line(format!("Deleted {key}."))
+        }
+        TaskCommand::Why { key } => {
+            let why = session.client.task_why(&ws, &key).await?;
+            super::task_why::print(&why, json)
         }
     }
 }
