@@ -150,7 +150,7 @@ test('features are ranked by demand and show their evidence', async () => {
   assert.match(await page.locator('.quotes').textContent(), /Hank Scorpio, Globex/);
   assert.match(await page.locator('.notify').textContent(), /hank@globex.test/);
   await page.locator('#ft-status').selectOption('planned');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await eventually(async () => (await apiCall(token, 'GET', `${WS}/features/${feature.id}`)).status === 'planned');
   await screenshot(page, 'feature-evidence');
   assert.deepEqual(errors(page), []);

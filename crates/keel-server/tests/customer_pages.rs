@@ -7,46 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::Request;
-use keel_testkit::{Response, TestApp, backends};
+use keel_testkit::{TestApp, backends};
 use serde_json::json;
 
 const WS: &str = "/api/v1/workspaces/acme";
 const HOSTILE: &str = "<script>alert(1)</script>";
-
-/// Signs `email` in through the login form; returns the session cookie.
-async fn sign_in(app: &TestApp, email: &str) -> String {
-    let body = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn page(app: &TestApp, cookie: &str, path: &str) -> Response {
-    app.send(
-        Request::get(path)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
 
 #[tokio::test]
 async fn customer_pages_by_role() {
@@ -137,8 +102,8 @@ async fn customer_pages_by_role() {
         ];
 
         // The owner: everything, with the controls.
-        let owner = sign_in(&app, "admin@example.com").await;
-        let list = page(&app, &owner, "/w/acme/customers").await.expect(200);
+        let owner = app.sign_in("admin@example.com").await;
+        let list = app.page(&owner, "/w/acme/customers").await.expect(200);
         assert!(list.text.contains("data-new-customer"));
         let escaped = list.text.split("Peter ").nth(1).unwrap_or_default();
         assert!(
@@ -146,7 +111,7 @@ async fn customer_pages_by_role() {
             "escaped: {escaped:.40}"
         );
         assert!(!list.text.contains(HOSTILE), "user text is never markup");
-        let one = page(&app, &owner, &customer_page).await.expect(200);
+        let one = app.page(&owner, &customer_page).await.expect(200);
         for needle in [
             "data-customer-form",
             "data-delete-customer",
@@ -168,45 +133,43 @@ async fn customer_pages_by_role() {
             "/api/v1/workspaces/acme/customers/{}/export",
             customer["id"].as_str().unwrap()
         )));
-        let co = page(&app, &owner, &company_page).await.expect(200);
+        let co = app.page(&owner, &company_page).await.expect(200);
         assert!(co.text.contains("data-company-form"));
         assert!(co.text.contains("Single sign-on"));
         assert!(co.text.contains("demand 3 in all"));
         // Filters: by company (an unknown one is ignored) and segment.
-        let filtered = page(
-            &app,
-            &owner,
-            &format!(
-                "/w/acme/customers?company={}",
-                company["id"].as_str().unwrap()
-            ),
-        )
-        .await
-        .expect(200);
+        let filtered = app
+            .page(
+                &owner,
+                &format!(
+                    "/w/acme/customers?company={}",
+                    company["id"].as_str().unwrap()
+                ),
+            )
+            .await
+            .expect(200);
         assert!(filtered.text.contains("Peter &#60;script&#62;"));
-        let other_segment = page(&app, &owner, "/w/acme/customers?segment=smb")
+        let other_segment = app
+            .page(&owner, "/w/acme/customers?segment=smb")
             .await
             .expect(200);
         assert!(!other_segment.text.contains("Peter &#60;script&#62;"));
-        page(&app, &owner, "/w/acme/customers?company=nope")
+        app.page(&owner, "/w/acme/customers?company=nope")
             .await
             .expect(200);
         // No way into another workspace's people, nor to made-up ones.
-        page(
-            &app,
+        app.page(
             &owner,
             &format!("/w/acme/customers/{}", elsewhere["id"].as_str().unwrap()),
         )
         .await
         .expect(404);
-        page(&app, &owner, "/w/acme/companies/nope")
-            .await
-            .expect(404);
+        app.page(&owner, "/w/acme/companies/nope").await.expect(404);
 
         // A viewer reads, without the controls.
-        let viewer = sign_in(&app, "viewer@example.com").await;
+        let viewer = app.sign_in("viewer@example.com").await;
         for path in pages {
-            let r = page(&app, &viewer, path).await.expect(200);
+            let r = app.page(&viewer, path).await.expect(200);
             for control in [
                 "data-new-customer",
                 "data-new-company",
@@ -223,19 +186,19 @@ async fn customer_pages_by_role() {
         }
 
         // A guest sees none of it, not even the links.
-        let guest = sign_in(&app, "guest@example.com").await;
+        let guest = app.sign_in("guest@example.com").await;
         for path in pages {
-            let r = page(&app, &guest, path).await.expect(403);
+            let r = app.page(&guest, path).await.expect(403);
             assert!(!r.text.contains("Peter"), "{path}");
         }
-        let home = page(&app, &guest, "/w/acme/my-day").await.expect(200);
+        let home = app.page(&guest, "/w/acme/my-day").await.expect(200);
         assert!(!home.text.contains("/w/acme/customers"));
         assert!(!home.text.contains("/w/acme/companies"));
 
         // Outsiders do not learn the workspace exists.
-        let out = sign_in(&app, "out@example.com").await;
+        let out = app.sign_in("out@example.com").await;
         for path in pages {
-            page(&app, &out, path).await.expect(404);
+            app.page(&out, path).await.expect(404);
         }
         app.finish().await;
     }

@@ -6,45 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::Request;
-use keel_testkit::{Response, TestApp, backends};
+use keel_testkit::{TestApp, backends};
 use serde_json::json;
 
 const WS: &str = "/api/v1/workspaces/acme";
-
-/// Signs `email` in; returns the session cookie.
-async fn session(app: &TestApp, email: &str) -> String {
-    let form = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn get(app: &TestApp, cookie: &str, path: &str) -> Response {
-    app.send(
-        Request::get(path)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
 
 #[tokio::test]
 async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
@@ -101,8 +66,8 @@ async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
             .expect(201)
             .body;
 
-        let owner = session(&app, "admin@example.com").await;
-        let list = get(&app, &owner, "/w/acme/p/KEEL/goals").await.expect(200);
+        let owner = app.sign_in("admin@example.com").await;
+        let list = app.page(&owner, "/w/acme/p/KEEL/goals").await.expect(200);
         for needle in [
             "data-new-goal-form",
             "data-new-kr-form",
@@ -120,7 +85,8 @@ async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
         );
         assert!(!list.text.contains("<customers>"));
 
-        let page = get(&app, &owner, &format!("/w/acme/goals/{kid}"))
+        let page = app
+            .page(&owner, &format!("/w/acme/goals/{kid}"))
             .await
             .expect(200);
         for needle in [
@@ -142,7 +108,8 @@ async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
         assert!(page.text.contains("data-forecast>105<"), "forecast shown");
 
         // The objective lacks every SMART part: each named with its reason.
-        let opage = get(&app, &owner, &format!("/w/acme/goals/{oid}"))
+        let opage = app
+            .page(&owner, &format!("/w/acme/goals/{oid}"))
             .await
             .expect(200);
         for field in ["metric", "target", "deadline", "owner", "baseline"] {
@@ -163,12 +130,13 @@ async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
         );
 
         // A viewer reads everything, without forms.
-        let viewer = session(&app, "vera@example.com").await;
-        let list = get(&app, &viewer, "/w/acme/p/KEEL/goals").await.expect(200);
+        let viewer = app.sign_in("vera@example.com").await;
+        let list = app.page(&viewer, "/w/acme/p/KEEL/goals").await.expect(200);
         assert!(list.text.contains("Raise NPS"));
         assert!(!list.text.contains("data-new-goal-form"));
         assert!(!list.text.contains("data-new-kr-form"));
-        let page = get(&app, &viewer, &format!("/w/acme/goals/{kid}"))
+        let page = app
+            .page(&viewer, &format!("/w/acme/goals/{kid}"))
             .await
             .expect(200);
         assert!(page.text.contains("goal-chart-wide"));
@@ -177,10 +145,10 @@ async fn goal_pages_show_progress_health_chart_and_smart_gaps() {
 
         // Nothing crosses workspaces.
         let secret = other_goal["id"].as_str().unwrap();
-        get(&app, &owner, &format!("/w/acme/goals/{secret}"))
+        app.page(&owner, &format!("/w/acme/goals/{secret}"))
             .await
             .expect(404);
-        get(&app, &owner, "/w/acme/goals/nope").await.expect(404);
+        app.page(&owner, "/w/acme/goals/nope").await.expect(404);
         app.finish().await;
     }
 }

@@ -6,58 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::Request;
 use keel_testkit::{Response, TestApp, backends};
 use serde_json::json;
 
 const WS: &str = "/api/v1/workspaces/acme";
-
-/// Signs `email` in; returns the session cookie and the page's CSRF token
-/// (percent-encoded for a form).
-async fn session(app: &TestApp, email: &str) -> (String, String) {
-    let form = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let page = get(app, &cookie, "/w/acme/my-day").await;
-    let csrf = page
-        .text
-        .split("name=\"csrf-token\" content=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string();
-    (cookie, enc(&csrf))
-}
-
-/// Percent-encodes a form value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// The page text with askama's numeric escapes spelled as named ones, so
 /// assertions do not depend on which the engine picks.
@@ -70,29 +22,19 @@ fn named(mut r: Response) -> Response {
     r
 }
 
+/// Signs `email` in: the session cookie and its CSRF token for forms.
+async fn session(app: &TestApp, email: &str) -> (String, String) {
+    let cookie = app.sign_in(email).await;
+    let csrf = app.form_csrf(&cookie).await;
+    (cookie, csrf)
+}
+
 async fn get(app: &TestApp, cookie: &str, path: &str) -> Response {
-    named(
-        app.send(
-            Request::get(path)
-                .header("cookie", cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await,
-    )
+    named(app.page(cookie, path).await)
 }
 
 async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &str) -> Response {
-    named(
-        app.send(
-            Request::post(path)
-                .header("cookie", cookie)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
-                .unwrap(),
-        )
-        .await,
-    )
+    named(app.post_form(cookie, path, form).await)
 }
 
 #[tokio::test]

@@ -5,77 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::Request;
-use keel_testkit::{Response, TestApp, backends};
+use keel_testkit::{TestApp, backends};
 use serde_json::json;
 
 const WS: &str = "/api/v1/workspaces/acme";
 
-/// Signs `email` in; returns the session cookie and the page's CSRF token.
+/// Signs `email` in: the session cookie and its CSRF token for forms.
 async fn session(app: &TestApp, email: &str) -> (String, String) {
-    let form = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let page = get(app, &cookie, "/w/acme/my-day").await;
-    let csrf = page
-        .text
-        .split("name=\"csrf-token\" content=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string();
-    (cookie, enc(&csrf))
-}
-
-/// Percent-encodes a form value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-async fn get(app: &TestApp, cookie: &str, path: &str) -> Response {
-    app.send(
-        Request::get(path)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
-async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &str) -> Response {
-    app.send(
-        Request::post(path)
-            .header("cookie", cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(form.to_string()))
-            .unwrap(),
-    )
-    .await
+    let cookie = app.sign_in(email).await;
+    let csrf = app.form_csrf(&cookie).await;
+    (cookie, csrf)
 }
 
 #[tokio::test]
@@ -101,10 +40,11 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
         // The create form: CSRF checked, a bad title answers 422 with the
         // form again, a good one goes to the editor.
         let list = "/w/acme/p/KEEL/journeys";
-        post_form(&app, &owner, list, "csrf=wrong&title=X")
+        app.post_form(&owner, list, "csrf=wrong&title=X")
             .await
             .expect(403);
-        let bad = post_form(&app, &owner, list, &format!("csrf={csrf}&title=+&persona="))
+        let bad = app
+            .post_form(&owner, list, &format!("csrf={csrf}&title=+&persona="))
             .await
             .expect(422);
         assert!(
@@ -112,14 +52,14 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
             "{}",
             bad.text
         );
-        let made = post_form(
-            &app,
-            &owner,
-            list,
-            &format!("csrf={csrf}&title=Onboarding&persona=Ops+%3COlivia%3E"),
-        )
-        .await
-        .expect(303);
+        let made = app
+            .post_form(
+                &owner,
+                list,
+                &format!("csrf={csrf}&title=Onboarding&persona=Ops+%3COlivia%3E"),
+            )
+            .await
+            .expect(303);
         let editor = made.header("location").unwrap().to_string();
         let id = editor.rsplit('/').next().unwrap().to_string();
         assert_eq!(editor, format!("/w/acme/journeys/{id}"));
@@ -132,7 +72,7 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
         .expect(201);
 
         // The owner sees the editor's controls; the curve is drawn.
-        let page = get(&app, &owner, &editor).await.expect(200);
+        let page = app.page(&owner, &editor).await.expect(200);
         for needle in [
             "data-add-stage",
             "data-cell-text",
@@ -158,7 +98,7 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
             page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
                 || page.text.contains("&#60;script&#62;")
         );
-        let listed = get(&app, &owner, list).await.expect(200);
+        let listed = app.page(&owner, list).await.expect(200);
         assert!(listed.text.contains("Onboarding") && listed.text.contains("1 stage"));
 
         // A viewer reads the map without controls and reads personas; a
@@ -166,22 +106,22 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
         let (viewer, _) = session(&app, "vera@example.com").await;
         let (guest, _) = session(&app, "gus@example.com").await;
         for who in [&viewer, &guest] {
-            let page = get(&app, who, &editor).await.expect(200);
+            let page = app.page(who, &editor).await.expect(200);
             assert!(!page.text.contains("data-cell-text"));
             assert!(!page.text.contains("data-add-stage"));
             assert!(page.text.contains("emotion-curve-wide"));
             assert!(page.text.contains("\u{2212}2 very negative"));
-            let listed = get(&app, who, list).await.expect(200);
+            let listed = app.page(who, list).await.expect(200);
             assert!(!listed.text.contains("New journey map"));
         }
-        let guest_page = get(&app, &guest, &editor).await;
+        let guest_page = app.page(&guest, &editor).await;
         assert!(
             !guest_page.text.contains("/w/acme/personas/"),
             "no link to a page guests may not open"
         );
-        get(&app, &viewer, "/w/acme/personas").await.expect(200);
-        get(&app, &guest, "/w/acme/personas").await.expect(403);
-        let personas = get(&app, &owner, "/w/acme/personas").await.expect(200);
+        app.page(&viewer, "/w/acme/personas").await.expect(200);
+        app.page(&guest, "/w/acme/personas").await.expect(403);
+        let personas = app.page(&owner, "/w/acme/personas").await.expect(200);
         assert!(personas.text.contains("data-new-persona"));
         let persona_id = personas
             .text
@@ -190,19 +130,20 @@ async fn pages_show_what_each_role_may_do_and_escape_user_text() {
             .and_then(|s| s.split('"').next())
             .unwrap()
             .to_string();
-        let persona = get(&app, &viewer, &format!("/w/acme/personas/{persona_id}"))
+        let persona = app
+            .page(&viewer, &format!("/w/acme/personas/{persona_id}"))
             .await
             .expect(200);
         assert!(persona.text.contains("Onboarding"), "its maps are listed");
         assert!(!persona.text.contains("data-persona-form"));
-        get(&app, &guest, &format!("/w/acme/personas/{persona_id}"))
+        app.page(&guest, &format!("/w/acme/personas/{persona_id}"))
             .await
             .expect(403);
 
         // Someone outside the workspace finds nothing.
         let (outsider, _) = session(&app, "olga@example.com").await;
-        get(&app, &outsider, &editor).await.expect(404);
-        get(&app, &owner, "/w/acme/journeys/nope").await.expect(404);
+        app.page(&outsider, &editor).await.expect(404);
+        app.page(&owner, "/w/acme/journeys/nope").await.expect(404);
         app.finish().await;
     }
 }

@@ -10,44 +10,11 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use keel_testkit::{Response, TestApp, backends};
+use keel_testkit::{TestApp, backends};
 use serde_json::json;
 
 const WS: &str = "/api/v1/workspaces/acme";
 const HOSTILE: &str = "<script>alert(1)</script>";
-
-/// Signs `email` in through the login form; returns the session cookie.
-async fn sign_in(app: &TestApp, email: &str) -> String {
-    let body = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn page(app: &TestApp, cookie: &str, path: &str) -> Response {
-    app.send(
-        Request::get(path)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
 
 /// The page with askama's numeric entities spelled as names, so checks
 /// read as HTML is usually written.
@@ -133,8 +100,9 @@ async fn search_page_finds_every_kind_escaped_and_by_role() {
         .await
         .expect(201);
 
-        let owner = sign_in(&app, "admin@example.com").await;
-        let r = page(&app, &owner, "/w/acme/search?q=export")
+        let owner = app.sign_in("admin@example.com").await;
+        let r = app
+            .page(&owner, "/w/acme/search?q=export")
             .await
             .expect(200);
         let html = &named_entities(&r.text);
@@ -171,7 +139,8 @@ async fn search_page_finds_every_kind_escaped_and_by_role() {
         assert!(!html.contains("elsewhere"));
 
         // Only the kinds asked for.
-        let r = page(&app, &owner, "/w/acme/search?q=export&kind=task,feature")
+        let r = app
+            .page(&owner, "/w/acme/search?q=export&kind=task,feature")
             .await
             .expect(200);
         let mut found = kinds(&r.text);
@@ -180,8 +149,9 @@ async fn search_page_finds_every_kind_escaped_and_by_role() {
 
         // A guest: tasks and features, no customer data, not even asked
         // for by kind, and no customer kinds to pick.
-        let guest = sign_in(&app, "guest@example.com").await;
-        let r = page(&app, &guest, "/w/acme/search?q=export")
+        let guest = app.sign_in("guest@example.com").await;
+        let r = app
+            .page(&guest, "/w/acme/search?q=export")
             .await
             .expect(200);
         let mut found = kinds(&r.text);
@@ -191,43 +161,40 @@ async fn search_page_finds_every_kind_escaped_and_by_role() {
         assert!(!r.text.contains("Export Masters"));
         assert!(!r.text.contains("value=\"customer\""));
         for kind in ["customer", "company", "feedback", "persona"] {
-            let r = page(
-                &app,
-                &guest,
-                &format!("/w/acme/search?q=export&kind={kind}"),
-            )
-            .await
-            .expect(200);
+            let r = app
+                .page(&guest, &format!("/w/acme/search?q=export&kind={kind}"))
+                .await
+                .expect(200);
             assert!(kinds(&r.text).is_empty(), "guest found {kind}s");
             assert!(!r.text.contains("Ella Export"));
         }
 
         // Mistakes and hostile text: the page with the reason, never a 5xx.
-        let r = page(&app, &owner, "/w/acme/search?q=export&kind=bogus")
+        let r = app
+            .page(&owner, "/w/acme/search?q=export&kind=bogus")
             .await
             .expect(200);
         assert!(r.text.contains("role=\"alert\""));
         let long = "x".repeat(10_000);
-        page(&app, &owner, &format!("/w/acme/search?q={long}"))
+        app.page(&owner, &format!("/w/acme/search?q={long}"))
             .await
             .expect(200);
         for q in ["%22%27*-:()", "%3Cscript%3E", "%00", "+"] {
-            page(&app, &owner, &format!("/w/acme/search?q={q}"))
+            app.page(&owner, &format!("/w/acme/search?q={q}"))
                 .await
                 .expect(200);
         }
-        let r = page(&app, &owner, "/w/acme/search").await.expect(200);
+        let r = app.page(&owner, "/w/acme/search").await.expect(200);
         assert!(kinds(&r.text).is_empty());
-        let r = page(&app, &owner, "/w/acme/search?q=%3Cb%3Ezzz")
+        let r = app
+            .page(&owner, "/w/acme/search?q=%3Cb%3Ezzz")
             .await
             .expect(200);
         assert!(!r.text.contains("<b>zzz"));
 
         // Outsiders get a 404; signed-out visitors sign in first.
-        let out = sign_in(&app, "out@example.com").await;
-        page(&app, &out, "/w/acme/search?q=export")
-            .await
-            .expect(404);
+        let out = app.sign_in("out@example.com").await;
+        app.page(&out, "/w/acme/search?q=export").await.expect(404);
         let r = app
             .send(
                 Request::get("/w/acme/search?q=export")
@@ -277,22 +244,21 @@ async fn feedback_link_goes_to_its_inbox() {
             .unwrap()
             .to_string();
 
-        let owner = sign_in(&app, "admin@example.com").await;
-        let r = page(&app, &owner, &format!("/w/acme/feedback/{id}"))
+        let owner = app.sign_in("admin@example.com").await;
+        let r = app
+            .page(&owner, &format!("/w/acme/feedback/{id}"))
             .await
             .expect(303);
         assert_eq!(
             r.header("location").unwrap(),
             format!("/w/acme/p/KEEL/feedback?status=all&item={id}")
         );
-        page(&app, &owner, &format!("/w/acme/feedback/{theirs}"))
+        app.page(&owner, &format!("/w/acme/feedback/{theirs}"))
             .await
             .expect(404);
-        page(&app, &owner, "/w/acme/feedback/nope")
-            .await
-            .expect(404);
-        let guest = sign_in(&app, "guest@example.com").await;
-        page(&app, &guest, &format!("/w/acme/feedback/{id}"))
+        app.page(&owner, "/w/acme/feedback/nope").await.expect(404);
+        let guest = app.sign_in("guest@example.com").await;
+        app.page(&guest, &format!("/w/acme/feedback/{id}"))
             .await
             .expect(403);
         app.finish().await;
@@ -312,15 +278,17 @@ async fn import_page_for_those_who_may_import() {
             app.user(&admin, email).await;
             app.add_member(&admin, "acme", email, role).await;
         }
-        let owner = sign_in(&app, "admin@example.com").await;
-        let r = page(&app, &owner, "/w/acme/p/KEEL/feedback/import")
+        let owner = app.sign_in("admin@example.com").await;
+        let r = app
+            .page(&owner, "/w/acme/p/KEEL/feedback/import")
             .await
             .expect(200);
         assert!(r.text.contains("data-feedback-import"));
         assert!(r.text.contains("type=\"file\""));
         assert!(r.text.contains("href=\"/w/acme/p/KEEL/feedback\""));
         // The inbox links to it for those who may import.
-        let inbox = page(&app, &owner, "/w/acme/p/KEEL/feedback")
+        let inbox = app
+            .page(&owner, "/w/acme/p/KEEL/feedback")
             .await
             .expect(200);
         assert!(
@@ -328,16 +296,17 @@ async fn import_page_for_those_who_may_import() {
                 .text
                 .contains("href=\"/w/acme/p/KEEL/feedback/import\"")
         );
-        page(&app, &owner, "/w/acme/p/NOPE/feedback/import")
+        app.page(&owner, "/w/acme/p/NOPE/feedback/import")
             .await
             .expect(404);
 
         for email in ["viewer@example.com", "guest@example.com"] {
-            let cookie = sign_in(&app, email).await;
-            page(&app, &cookie, "/w/acme/p/KEEL/feedback/import")
+            let cookie = app.sign_in(email).await;
+            app.page(&cookie, "/w/acme/p/KEEL/feedback/import")
                 .await
                 .expect(403);
-            let inbox = page(&app, &cookie, "/w/acme/p/KEEL/feedback")
+            let inbox = app
+                .page(&cookie, "/w/acme/p/KEEL/feedback")
                 .await
                 .expect(200);
             assert!(!inbox.text.contains("/feedback/import"), "{email}");

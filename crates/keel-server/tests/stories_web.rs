@@ -7,9 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::Request;
-use keel_testkit::{Response, TestApp, backends};
+use keel_testkit::{TestApp, backends};
 use serde_json::{Value, json};
 
 const WS: &str = "/api/v1/workspaces/acme";
@@ -17,39 +15,6 @@ const HOSTILE: &str = "<script>alert(1)</script>";
 
 fn s(v: &Value) -> String {
     v.as_str().unwrap().to_string()
-}
-
-/// Signs `email` in through the login form; returns the session cookie.
-async fn sign_in(app: &TestApp, email: &str) -> String {
-    let body = format!(
-        "email={}&password=correct+horse+battery&next=%2F",
-        email.replace('@', "%40")
-    );
-    let r = app
-        .send(
-            Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .expect(303);
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn page(app: &TestApp, cookie: &str, path: &str) -> Response {
-    app.send(
-        Request::get(path)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
 }
 
 #[tokio::test]
@@ -140,8 +105,9 @@ async fn the_task_page_shows_why_and_the_feature_page_its_stories() {
             .body;
         let key = s(&made["created"][0]["key"]);
 
-        let cookie = sign_in(&app, "admin@example.com").await;
-        let html = page(&app, &cookie, &format!("/w/acme/t/{key}"))
+        let cookie = app.sign_in("admin@example.com").await;
+        let html = app
+            .page(&cookie, &format!("/w/acme/t/{key}"))
             .await
             .expect(200)
             .text;
@@ -154,8 +120,9 @@ async fn the_task_page_shows_why_and_the_feature_page_its_stories() {
         assert!(html.contains("Carla Count"));
 
         // Guests see the chain, not the customers.
-        let guest = sign_in(&app, "guest@example.com").await;
-        let html = page(&app, &guest, &format!("/w/acme/t/{key}"))
+        let guest = app.sign_in("guest@example.com").await;
+        let html = app
+            .page(&guest, &format!("/w/acme/t/{key}"))
             .await
             .expect(200)
             .text;
@@ -173,7 +140,8 @@ async fn the_task_page_shows_why_and_the_feature_page_its_stories() {
             .await
             .expect(201)
             .body;
-        let html = page(&app, &cookie, &format!("/w/acme/t/{}", s(&plain["key"])))
+        let html = app
+            .page(&cookie, &format!("/w/acme/t/{}", s(&plain["key"])))
             .await
             .expect(200)
             .text;
@@ -181,13 +149,15 @@ async fn the_task_page_shows_why_and_the_feature_page_its_stories() {
 
         // The feature page carries the stories section; only writers get
         // the form.
-        let html = page(&app, &cookie, &format!("/w/acme/features/{feature}"))
+        let html = app
+            .page(&cookie, &format!("/w/acme/features/{feature}"))
             .await
             .expect(200)
             .text;
         assert!(html.contains(&format!("data-stories=\"{feature}\"")));
         assert!(html.contains("data-story-form"));
-        let html = page(&app, &guest, &format!("/w/acme/features/{feature}"))
+        let html = app
+            .page(&guest, &format!("/w/acme/features/{feature}"))
             .await
             .expect(200)
             .text;

@@ -4,7 +4,8 @@
 //!   temporary directory, and PostgreSQL when `KEEL_TEST_POSTGRES_URL` is
 //!   set (a new database, dropped afterwards).
 //! - [`TestApp`]: the real router driven in-process, with helpers for JSON
-//!   requests and for setting up accounts and workspaces.
+//!   requests and for setting up accounts and workspaces, and for the web
+//!   pages (signing in, pages, forms).
 //!
 //! Tests call [`backends`] and run once per backend, so one suite covers
 //! both databases.
@@ -14,6 +15,7 @@
 mod app;
 mod db;
 mod model;
+mod web;
 
 pub use app::{Response, TestApp};
 pub use db::{TestDb, backends};
