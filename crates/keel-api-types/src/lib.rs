@@ -29,6 +29,7 @@ pub mod stories;
 pub mod strategy;
 pub mod tasks;
 pub mod tech_debt;
+pub mod updates;
 pub mod workspaces;
 
 pub use accounts::*;
@@ -55,4 +56,5 @@ pub use stories::*;
 pub use strategy::*;
 pub use tasks::*;
 pub use tech_debt::*;
+pub use updates::*;
 pub use workspaces::*;

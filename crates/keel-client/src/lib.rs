@@ -30,6 +30,7 @@ mod search;
 mod stories;
 mod tasks;
 mod teams;
+mod updates;
 mod workspaces;
 
 pub use customers::CustomerFilter;

@@ -26,6 +26,7 @@ pub mod role;
 pub mod scoring;
 pub mod search;
 pub mod sentiment;
+pub mod stakeholder_update;
 pub mod story;
 pub mod task;
 pub mod tech_debt;

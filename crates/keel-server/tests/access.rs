@@ -1580,6 +1580,13 @@ fn routes() -> Vec<Route> {
             none,
             VIEWER,
         ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/updates",
+            Nothing,
+            |_| Some(json!({"$query": "product=KEEL"})),
+            READ_CUSTOMERS,
+        ),
     ]
 }
 

@@ -2049,3 +2049,62 @@ fn task_why_shows_story_feature_and_customers() {
     let err = user.run(&["task", "why", "KEEL-999"]).fails();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn update_prints_the_stakeholder_digest() {
+    let (server, user) = ready("update");
+    let token = user.stored_str("token");
+    let ws = "/api/v1/workspaces/acme";
+    raw_json(
+        &server,
+        &token,
+        "POST",
+        &format!("{ws}/goals"),
+        r#"{"product":"KEEL","title":"Happier customers"}"#,
+    );
+    for (title, date) in [
+        ("Drop IE support", "2026-01-10"),
+        ("Later call", "2026-03-01"),
+    ] {
+        raw_json(
+            &server,
+            &token,
+            "POST",
+            &format!("{ws}/decisions"),
+            &format!(
+                r#"{{"product":"KEEL","title":"{title}","outcome":"accepted","rationale":"Under 1% of use","date":"{date}"}}"#
+            ),
+        );
+    }
+    let nothing = "Nothing in this period.";
+    assert_eq!(
+        user.run(&["update", "--since", "2026-01-01", "--until", "2026-01-31"])
+            .ok(),
+        format!(
+            "# Keel update, 2026-01-01 to 2026-01-31\n\n## Goals\n\n- Happier customers: 0% (not started)\n\n\
+             ## Shipped\n\n{nothing}\n\n## Coming next\n\n### Now\n\n{nothing}\n\n### Next\n\n{nothing}\n\n\
+             ## Decisions\n\n- Drop IE support: accepted — why: Under 1% of use\n"
+        )
+    );
+    let html = user
+        .run(&[
+            "update",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-01-31",
+            "-p",
+            "KEEL",
+            "--html",
+        ])
+        .ok();
+    assert!(
+        html.starts_with(
+            "<article class=\"stakeholder-update\">\n<h1>Keel update, 2026-01-01 to 2026-01-31</h1>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Later call"), "{html}");
+    let err = user.run(&["update", "--since", "January"]).fails();
+    assert!(err.contains("since"), "{err}");
+}

@@ -203,4 +203,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(stories::break_down))
         .routes(routes!(task_why::task_why))
+        .routes(routes!(updates::stakeholder_update))
 }

@@ -19,6 +19,7 @@ use super::search::{self, SearchArgs};
 use super::session::ClientOpts;
 use super::task::{self, TaskArgs};
 use super::team::{self, TeamArgs};
+use super::update::{self, UpdateArgs};
 use super::workspace::{self, WorkspaceArgs};
 use anyhow::{Context, Result, anyhow};
 use clap::Subcommand;
@@ -71,6 +72,8 @@ pub enum ClientCommand {
     Decision(DecisionArgs),
     /// Releases: list with progress, notes in customer language, ship
     Release(ReleaseArgs),
+    /// The stakeholder update of a product for a period, as Markdown or HTML
+    Update(UpdateArgs),
 }
 
 /// Runs one client command to completion.
@@ -107,6 +110,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Goal(args) => goal::run(args).await,
                 ClientCommand::Decision(args) => decision::run(args).await,
                 ClientCommand::Release(args) => release::run(args).await,
+                ClientCommand::Update(args) => update::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })

@@ -28,6 +28,7 @@ mod session;
 mod task;
 mod task_why;
 mod team;
+mod update;
 mod workspace;
 
 use clap::{Parser, Subcommand};

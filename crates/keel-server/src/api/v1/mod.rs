@@ -32,6 +32,7 @@ pub mod system;
 pub mod task_why;
 pub mod tasks;
 pub mod tech_debt;
+pub mod updates;
 pub mod views;
 pub mod workspaces;
 
