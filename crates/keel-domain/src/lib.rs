@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod error;
 pub mod goals;
 pub mod ids;
+pub mod initiatives;
 pub mod insight;
 pub mod interview;
 pub mod journey;

@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "decisions", description = "The decision log: outcomes, rationale, who was informed, and declined features worth another look"),
         (name = "releases", description = "Releases: scope, progress, burn-up, notes in customer language, shipping and who to tell"),
         (name = "stories", description = "User stories under features, their breakdown into tasks, and a task's why"),
+        (name = "initiatives", description = "Initiatives: a product's features grouped toward the goals they move"),
     )
 )]
 pub struct ApiDoc;

@@ -171,6 +171,8 @@ enum Target {
     /// A story with two acceptance criteria under a feature of `KEEL`,
     /// created for this case.
     FreshStory,
+    /// An initiative of `KEEL` created for this case.
+    FreshInitiative,
 }
 
 /// One row of the table.
@@ -1587,6 +1589,42 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"$query": "product=KEEL"})),
             READ_CUSTOMERS,
         ),
+        // Initiatives: everyone reads; writers group features toward goals.
+        row(
+            "POST",
+            "/api/v1/workspaces/{ws}/initiatives",
+            Nothing,
+            |c| Some(json!({"product": "KEEL", "title": format!("Initiative {}", c.n)})),
+            MEMBER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/initiatives",
+            Nothing,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/initiatives/{id}",
+            FreshInitiative,
+            none,
+            VIEWER,
+        ),
+        row(
+            "PATCH",
+            "/api/v1/workspaces/{ws}/initiatives/{id}",
+            FreshInitiative,
+            |_| Some(json!({"status": "in_progress"})),
+            MEMBER,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/workspaces/{ws}/initiatives/{id}",
+            FreshInitiative,
+            none,
+            MEMBER,
+        ),
     ]
 }
 
@@ -2120,6 +2158,15 @@ async fn resolve(
                 json!({"feature": feature, "as_a": "admin", "i_want": format!("case {n}"),
                        "acceptance_criteria": [{"given": "g", "when": "w", "then": "t"},
                                                {"given": "g2", "when": "w2", "then": "t2"}]}),
+            )
+            .await
+        }
+        Target::FreshInitiative => {
+            fresh_item(
+                app,
+                owner,
+                "initiatives",
+                json!({"product": "KEEL", "title": format!("Initiative case {n}")}),
             )
             .await
         }

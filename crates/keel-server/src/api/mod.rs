@@ -204,4 +204,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stories::break_down))
         .routes(routes!(task_why::task_why))
         .routes(routes!(updates::stakeholder_update))
+        .routes(routes!(
+            initiatives::create_initiative,
+            initiatives::list_initiatives
+        ))
+        .routes(routes!(
+            initiatives::get_initiative,
+            initiatives::update_initiative,
+            initiatives::delete_initiative
+        ))
 }

@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod feedback_import;
 pub mod goals;
 pub mod ideas;
+pub mod initiatives;
 pub mod interviews;
 pub mod journeys;
 pub mod market;

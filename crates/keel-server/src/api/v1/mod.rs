@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod goals;
 pub mod ideas;
 pub mod imports;
+pub mod initiatives;
 pub mod interviews;
 pub mod journeys;
 pub mod market;
