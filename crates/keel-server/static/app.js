@@ -41,3 +41,4 @@ if (document.querySelector('[data-releases], [data-release], [data-customer-summ
 if (document.querySelector('[data-prio]')) import('./prioritization.js');
 if (document.querySelector('[data-tech-debt]')) import('./tech-debt.js');
 if (document.querySelector('[data-stories]')) import('./stories.js');
+if (document.querySelector('[data-update]')) import('./update.js');

@@ -4,7 +4,6 @@
 // shortcuts.
 
 import { api, page } from './core.js';
-import { openSearch } from './search.js';
 
 const { ws, product } = page();
 const canWrite = ['owner', 'admin', 'member'].includes(document.body.dataset.role);
@@ -142,7 +141,8 @@ document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); openPalette(); return; }
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || dialog.open || help.open) return;
   if (e.key === 'c' && canWrite) { e.preventDefault(); openPalette('create'); }
-  else if (e.key === '/') { e.preventDefault(); openSearch(); }
+  // The search box loads on first use: most pages never open it.
+  else if (e.key === '/') { e.preventDefault(); import('./search.js').then((m) => m.openSearch()); }
   else if (e.key === '?') { e.preventDefault(); help.showModal(); }
   else if (e.key === 'j') { e.preventDefault(); step(1); }
   else if (e.key === 'k') { e.preventDefault(); step(-1); }

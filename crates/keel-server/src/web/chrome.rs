@@ -36,6 +36,7 @@ const PRODUCT_TABS: &[(&str, &str, &str)] = &[
     ("/roadmaps", "Roadmap", "roadmaps"),
     ("/releases", "Releases", "releases"),
     ("/decisions", "Decisions", "decisions"),
+    ("/update", "Update", "update"),
     ("/journeys", "Journeys", "journeys"),
     ("/market", "Market", "market"),
 ];

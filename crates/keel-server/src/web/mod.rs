@@ -44,6 +44,7 @@ mod settings;
 mod strategy;
 mod tech_debt;
 mod themes;
+mod update;
 
 pub use error::PageError;
 pub use roadmap_share::redacted_path;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}/ideas", get(ideas::ideas_page))
         .route("/w/{ws}/p/{product}/market", get(market::market_page))
         .route("/w/{ws}/p/{product}/strategy", get(strategy::strategy_page))
+        .route("/w/{ws}/p/{product}/update", get(update::update_page))
         .route("/w/{ws}/t/{key}", get(detail::task_page))
         .route(
             "/w/{ws}/notifications",
