@@ -84,8 +84,13 @@ impl Budget {
                 0.0
             }
         };
-        let done_points: f64 = done.iter().map(pts).sum();
-        let tech_debt_points: f64 = done.iter().filter(|w| w.tech_debt).map(pts).sum();
+        // Folded from +0.0: `sum` of no floats is −0.0, which reads "-0%".
+        let done_points: f64 = done.iter().map(pts).fold(0.0, |a, p| a + p);
+        let tech_debt_points: f64 = done
+            .iter()
+            .filter(|w| w.tech_debt)
+            .map(pts)
+            .fold(0.0, |a, p| a + p);
         let actual = (done_points > 0.0).then(|| tech_debt_points / done_points);
         let standing = match (target, actual) {
             (None, _) => Standing::NoTarget,
@@ -181,6 +186,17 @@ mod tests {
         assert_eq!((b.tech_debt_points, b.done_points), (4.0, 8.0));
         assert_eq!(b.actual, Some(0.5));
         assert_eq!(b.standing.as_str(), "on_target");
+    }
+
+    #[test]
+    fn no_tech_debt_is_plain_zero() {
+        for done in [vec![], vec![work(4.0, false)]] {
+            let b = Budget::of(None, &done);
+            assert!(b.tech_debt_points.is_sign_positive(), "{done:?}");
+            assert!(b.done_points.is_sign_positive(), "{done:?}");
+        }
+        let b = Budget::of(None, &[work(4.0, false)]);
+        assert!(b.actual.is_some_and(f64::is_sign_positive));
     }
 
     #[test]
