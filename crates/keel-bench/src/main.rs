@@ -10,18 +10,12 @@
 //! target/release/keel-bench --duration 10 --postgres postgres://postgres@127.0.0.1:5432/postgres
 //! ```
 
-mod load;
-mod report;
-mod rng;
-mod seed;
-mod server;
-
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use keel_domain::ids::new_id;
-use keel_store::{Store, StoreOptions};
-use load::{Scenario, Target};
-use server::{DataSource, Server};
+use keel_bench::load::{self, Scenario, Target};
+use keel_bench::scratch::{http_client, keel_binary, on_fresh_backend};
+use keel_bench::server::{DataSource, Server};
+use keel_bench::{report, seed};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,125 +93,14 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// A fresh directory under the system temp dir, removed when dropped
-/// (unless kept).
-struct WorkDir {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl WorkDir {
-    fn create(keep: bool) -> Result<WorkDir> {
-        let path = std::env::temp_dir().join(format!("keel-bench-{}", new_id()));
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(WorkDir { path, keep })
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        if self.keep {
-            eprintln!("kept {}", self.path.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
-/// A PostgreSQL database created for this run.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    async fn create(admin_url: &str) -> Result<PgDatabase> {
-        let id = new_id();
-        // The tail of a UUIDv7 is random; the head is the clock.
-        let name = format!("keel_bench_{}", &id[id.len() - 12..]);
-        let url = with_database(admin_url, &name)?;
-        let admin = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 })
-            .await
-            .context("cannot connect to PostgreSQL")?;
-        let created = admin
-            .execute_admin(&format!("CREATE DATABASE {name}"))
-            .await;
-        admin.close().await;
-        created.with_context(|| format!("cannot create database {name}"))?;
-        Ok(PgDatabase {
-            admin_url: admin_url.to_string(),
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(&self) -> Result<()> {
-        let admin =
-            Store::open_postgres(&self.admin_url, &StoreOptions { max_connections: 2 }).await?;
-        let dropped = admin
-            .execute_admin(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .await;
-        admin.close().await;
-        dropped.with_context(|| format!("cannot drop database {}", self.name))?;
-        Ok(())
-    }
-}
-
-/// `url` with its database name replaced by `name`, query string kept.
-fn with_database(url: &str, name: &str) -> Result<String> {
-    let scheme_end = url
-        .find("://")
-        .context("the PostgreSQL URL needs a scheme")?
-        + 3;
-    let (head, query) = match url.find('?') {
-        Some(q) => url.split_at(q),
-        None => (url, ""),
-    };
-    let authority_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |p| scheme_end + p);
-    Ok(format!("{}/{name}{query}", &head[..authority_end]))
-}
-
 async fn run(args: &Args) -> Result<report::Report> {
-    let keel_bin = std::fs::canonicalize(&args.keel_bin).with_context(|| {
-        format!(
-            "no keel binary at {}: run `cargo build --release -p keel` first",
-            args.keel_bin.display()
-        )
-    })?;
-    let work = WorkDir::create(args.keep)?;
-    match &args.postgres {
-        None => {
-            let data = DataSource::SqliteDir(work.path.join("data"));
-            bench(args, &keel_bin, &work.path, &data).await
-        }
-        Some(admin_url) => {
-            let db = PgDatabase::create(admin_url).await?;
-            eprintln!("created database {}", db.name);
-            let data = DataSource::Postgres(db.url.clone());
-            let result = bench(args, &keel_bin, &work.path, &data).await;
-            // The server is gone by now (dropped inside `bench`).
-            match db.drop_database().await {
-                Ok(()) => eprintln!("dropped database {}", db.name),
-                Err(e) => eprintln!("warning: {e:#}"),
-            }
-            result
-        }
-    }
-}
-
-fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .context("cannot build the HTTP client")
+    let keel_bin = keel_binary(&args.keel_bin)?;
+    on_fresh_backend(
+        args.postgres.as_deref(),
+        args.keep,
+        async |data: &DataSource, workdir: &Path| bench(args, &keel_bin, workdir, data).await,
+    )
+    .await
 }
 
 /// Checks that the first and last seeded tasks can be read.
@@ -401,23 +284,4 @@ async fn bench(
         memory_end,
         db_bytes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn replaces_the_database_name() -> anyhow::Result<()> {
-        assert_eq!(
-            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x")?,
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(with_database("postgres://u@h", "x")?, "postgres://u@h/x");
-        assert_eq!(
-            with_database("postgresql://u@h/db?sslmode=disable", "x")?,
-            "postgresql://u@h/x?sslmode=disable"
-        );
-        Ok(())
-    }
 }
