@@ -111,7 +111,14 @@ struct Lines {
     decisions: Vec<String>,
 }
 
-const NOTHING: &str = "Nothing in this period.";
+/// What an empty section says: each in its own words, because the lanes and
+/// the goals are not bounded by the period the way shipped work and
+/// decisions are.
+const NO_GOALS: &str = "No goals set yet.";
+const NOTHING_SHIPPED: &str = "Nothing shipped in this period.";
+const NO_CHANGES_LISTED: &str = "No customer-facing changes listed.";
+const NOTHING_PLANNED: &str = "Nothing planned here yet.";
+const NO_DECISIONS: &str = "No decisions recorded in this period.";
 
 impl Update {
     /// The title line.
@@ -205,9 +212,9 @@ fn md(s: &str) -> String {
     out
 }
 
-fn md_list(out: &mut String, items: &[String]) {
+fn md_list(out: &mut String, items: &[String], empty: &str) {
     if items.is_empty() {
-        out.push_str(&format!("{NOTHING}\n"));
+        out.push_str(&format!("{empty}\n"));
     }
     for i in items {
         out.push_str(&format!("- {}\n", md(i)));
@@ -218,31 +225,31 @@ fn md_list(out: &mut String, items: &[String]) {
 pub fn markdown(u: &Update) -> String {
     let l = u.lines();
     let mut out = format!("# {}\n\n## Goals\n\n", md(&u.title()));
-    md_list(&mut out, &l.goals);
+    md_list(&mut out, &l.goals, NO_GOALS);
     out.push_str("\n## Shipped\n\n");
     if l.shipped.is_empty() {
-        out.push_str(&format!("{NOTHING}\n"));
+        out.push_str(&format!("{NOTHING_SHIPPED}\n"));
     }
     for (head, items) in &l.shipped {
         out.push_str(&format!("### {}\n\n", md(head)));
-        md_list(&mut out, items);
+        md_list(&mut out, items, NO_CHANGES_LISTED);
         out.push('\n');
     }
     if !l.shipped.is_empty() {
         out.pop();
     }
     out.push_str("\n## Coming next\n\n### Now\n\n");
-    md_list(&mut out, &l.now);
+    md_list(&mut out, &l.now, NOTHING_PLANNED);
     out.push_str("\n### Next\n\n");
-    md_list(&mut out, &l.next);
+    md_list(&mut out, &l.next, NOTHING_PLANNED);
     out.push_str("\n## Decisions\n\n");
-    md_list(&mut out, &l.decisions);
+    md_list(&mut out, &l.decisions, NO_DECISIONS);
     out
 }
 
-fn html_list(out: &mut String, items: &[String]) {
+fn html_list(out: &mut String, items: &[String], empty: &str) {
     if items.is_empty() {
-        out.push_str(&format!("<p>{NOTHING}</p>\n"));
+        out.push_str(&format!("<p>{empty}</p>\n"));
         return;
     }
     out.push_str("<ul>\n");
@@ -259,21 +266,21 @@ pub fn html(u: &Update) -> String {
         "<article class=\"stakeholder-update\">\n<h1>{}</h1>\n<h2>Goals</h2>\n",
         html_escape(&u.title())
     );
-    html_list(&mut out, &l.goals);
+    html_list(&mut out, &l.goals, NO_GOALS);
     out.push_str("<h2>Shipped</h2>\n");
     if l.shipped.is_empty() {
-        out.push_str(&format!("<p>{NOTHING}</p>\n"));
+        out.push_str(&format!("<p>{NOTHING_SHIPPED}</p>\n"));
     }
     for (head, items) in &l.shipped {
         out.push_str(&format!("<h3>{}</h3>\n", html_escape(head)));
-        html_list(&mut out, items);
+        html_list(&mut out, items, NO_CHANGES_LISTED);
     }
     out.push_str("<h2>Coming next</h2>\n<h3>Now</h3>\n");
-    html_list(&mut out, &l.now);
+    html_list(&mut out, &l.now, NOTHING_PLANNED);
     out.push_str("<h3>Next</h3>\n");
-    html_list(&mut out, &l.next);
+    html_list(&mut out, &l.next, NOTHING_PLANNED);
     out.push_str("<h2>Decisions</h2>\n");
-    html_list(&mut out, &l.decisions);
+    html_list(&mut out, &l.decisions, NO_DECISIONS);
     out.push_str("</article>\n");
     out
 }
@@ -399,31 +406,31 @@ mod tests {
     }
 
     #[test]
-    fn empty_update_says_nothing_in_each_section() {
+    fn empty_update_says_what_each_empty_section_lacks() {
         let expected = "\
 # Keel update, 2026-11-01 to 2026-11-14
 
 ## Goals
 
-Nothing in this period.
+No goals set yet.
 
 ## Shipped
 
-Nothing in this period.
+Nothing shipped in this period.
 
 ## Coming next
 
 ### Now
 
-Nothing in this period.
+Nothing planned here yet.
 
 ### Next
 
-Nothing in this period.
+Nothing planned here yet.
 
 ## Decisions
 
-Nothing in this period.
+No decisions recorded in this period.
 ";
         assert_eq!(markdown(&empty()), expected);
     }
@@ -441,7 +448,7 @@ Nothing in this period.
         };
         let md = markdown(&u);
         assert!(md.contains(
-            "## Shipped\n\n### 1.0, released 2026-11-02\n\nNothing in this period.\n\n### 1.1, released 2026-11-02\n\nNothing in this period.\n\n## Coming next"
+            "## Shipped\n\n### 1.0, released 2026-11-02\n\nNo customer-facing changes listed.\n\n### 1.1, released 2026-11-02\n\nNo customer-facing changes listed.\n\n## Coming next"
         ), "{md}");
     }
 

@@ -198,11 +198,11 @@ async fn the_digest_of_a_period() {
             .body;
         let md = s(&old["markdown"]);
         assert!(
-            md.contains("## Shipped\n\nNothing in this period.\n"),
+            md.contains("## Shipped\n\nNothing shipped in this period.\n"),
             "{md}"
         );
         assert!(
-            md.contains("## Decisions\n\nNothing in this period.\n"),
+            md.contains("## Decisions\n\nNo decisions recorded in this period.\n"),
             "{md}"
         );
         assert!(!md.contains("Drop IE"));

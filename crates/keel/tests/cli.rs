@@ -2076,13 +2076,16 @@ fn update_prints_the_stakeholder_digest() {
             ),
         );
     }
-    let nothing = "Nothing in this period.";
+    let (nothing_shipped, nothing_planned) = (
+        "Nothing shipped in this period.",
+        "Nothing planned here yet.",
+    );
     assert_eq!(
         user.run(&["update", "--since", "2026-01-01", "--until", "2026-01-31"])
             .ok(),
         format!(
             "# Keel update, 2026-01-01 to 2026-01-31\n\n## Goals\n\n- Happier customers: 0% (not started)\n\n\
-             ## Shipped\n\n{nothing}\n\n## Coming next\n\n### Now\n\n{nothing}\n\n### Next\n\n{nothing}\n\n\
+             ## Shipped\n\n{nothing_shipped}\n\n## Coming next\n\n### Now\n\n{nothing_planned}\n\n### Next\n\n{nothing_planned}\n\n\
              ## Decisions\n\n- Drop IE support: accepted — why: Under 1% of use\n"
         )
     );
