@@ -259,3 +259,49 @@ async fn the_model_finds_paraphrases() {
 fn ids_of(list: &Value) -> Vec<String> {
     ids(list)
 }
+
+/// Two instances on one PostgreSQL database embed at the same moment: each
+/// feedback item is embedded once, by one of them (the batch is claimed
+/// before it is computed), not once per instance. SQLite runs one instance,
+/// so there is nothing to share there.
+#[tokio::test]
+async fn two_instances_embed_each_feedback_once() {
+    let Some(dir) = model_dir("two_instances_embed_each_feedback_once") else {
+        return;
+    };
+    let model = std::sync::Arc::new(keel_insight::Model::load(&dir).expect("the model loads"));
+    for backend in backends() {
+        if backend != keel_store::Backend::Postgres {
+            continue;
+        }
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        for text in labelled().iter().take(12).map(|(t, _)| t) {
+            add(&app, &admin, text).await;
+        }
+        let other = keel_store::Store::open_postgres(
+            &app.db.url(),
+            &keel_store::StoreOptions { max_connections: 2 },
+        )
+        .await
+        .unwrap();
+        let (a, b) = tokio::join!(
+            keel_server::insight::embed_pending(&app.db.store, &model),
+            keel_server::insight::embed_pending(&other, &model)
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a + b, 12, "embedded {a} here and {b} there");
+        assert!(a == 0 || b == 0, "both instances embedded: {a} and {b}");
+        let left = keel_store::repo::feedback::missing_vectors(
+            app.db.store.db(),
+            keel_server::insight::MODEL_NAME,
+            100,
+        )
+        .await
+        .unwrap();
+        assert!(left.is_empty(), "{} items were not embedded", left.len());
+        other.close().await;
+        app.finish().await;
+    }
+}
