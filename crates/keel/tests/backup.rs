@@ -195,7 +195,10 @@ async fn backup_under_load_restores_into_a_working_server() {
     let before_backup = acked.lock().unwrap().clone();
     let out = run({
         let mut cmd = keel(&root);
-        cmd.arg("backup").arg(&backup_file).arg("--data-dir").arg(&live_dir);
+        cmd.arg("backup")
+            .arg(&backup_file)
+            .arg("--data-dir")
+            .arg(&live_dir);
         cmd
     })
     .await;
@@ -230,7 +233,10 @@ async fn backup_under_load_restores_into_a_working_server() {
     // Restore into a fresh directory and serve from it.
     let out = run({
         let mut cmd = keel(&root);
-        cmd.arg("restore").arg(&backup_file).arg("--data-dir").arg(&fresh_dir);
+        cmd.arg("restore")
+            .arg(&backup_file)
+            .arg("--data-dir")
+            .arg(&fresh_dir);
         cmd
     })
     .await;
@@ -256,7 +262,10 @@ async fn backup_under_load_restores_into_a_working_server() {
     // nothing.
     let out = run({
         let mut cmd = keel(&root);
-        cmd.arg("restore").arg(&backup_file).arg("--data-dir").arg(&fresh_dir);
+        cmd.arg("restore")
+            .arg(&backup_file)
+            .arg("--data-dir")
+            .arg(&fresh_dir);
         cmd
     })
     .await;
@@ -271,7 +280,10 @@ async fn backup_under_load_restores_into_a_working_server() {
     drop(restored);
     let out = run({
         let mut cmd = keel(&root);
-        cmd.arg("restore").arg(&backup_file).arg("--data-dir").arg(&fresh_dir);
+        cmd.arg("restore")
+            .arg(&backup_file)
+            .arg("--data-dir")
+            .arg(&fresh_dir);
         cmd
     })
     .await;

@@ -100,7 +100,9 @@ impl Fields {
             status: rng
                 .pick(&["backlog", "todo", "in_progress", "in_review", "done"])
                 .into(),
-            priority: rng.pick(&["urgent", "high", "medium", "low", "none"]).into(),
+            priority: rng
+                .pick(&["urgent", "high", "medium", "low", "none"])
+                .into(),
             task_type: rng
                 .pick(&["feature", "bug", "tech_debt", "spike", "chore"])
                 .into(),
@@ -219,10 +221,8 @@ impl Db {
             Db::Postgres { db } => cmd.arg("--database-url").arg(db.url()),
         };
         // No keel.toml from wherever the test runs: an explicit, empty one.
-        let config = std::env::temp_dir().join(format!(
-            "keel-crash-test-{}.toml",
-            std::process::id()
-        ));
+        let config =
+            std::env::temp_dir().join(format!("keel-crash-test-{}.toml", std::process::id()));
         std::fs::write(&config, "").unwrap();
         cmd.env("KEEL_CONFIG_FILE", &config);
         let mut child = cmd.spawn().unwrap();
@@ -425,10 +425,9 @@ async fn verify(client: &KeelClient, ledger: &mut Ledger, round: usize) -> Strin
         }
         // Not acknowledged: it must be exactly one of the unanswered
         // creates, whole.
-        let (writer, fields) = ledger
-            .unanswered
-            .remove(&task.title)
-            .unwrap_or_else(|| panic!("round {round}: {key} exists but no client sent it: {task:?}"));
+        let (writer, fields) = ledger.unanswered.remove(&task.title).unwrap_or_else(|| {
+            panic!("round {round}: {key} exists but no client sent it: {task:?}")
+        });
         assert_eq!(
             Fields::of(task),
             fields,
@@ -607,18 +606,20 @@ async fn crash_and_recover(backend: Backend) {
         );
         rounds += 1;
     }
-    let l = ledger.lock().unwrap();
-    assert!(
-        l.acked_creates > 0 && l.acked_updates > 0,
-        "the load never got going"
-    );
-    drop(l);
+    let (creates, updates) = {
+        let l = ledger.lock().unwrap();
+        (l.acked_creates, l.acked_updates)
+    };
+    assert!(creates > 0 && updates > 0, "the load never got going");
     drop(server);
     match db {
         Db::Sqlite { dir } => remove_dir(&dir),
         Db::Postgres { db } => db.finish().await,
     }
-    eprintln!("{backend:?}: {rounds} kill points in {:?}", started.elapsed());
+    eprintln!(
+        "{backend:?}: {rounds} kill points in {:?}",
+        started.elapsed()
+    );
 }
 
 fn remove_dir(dir: &Path) {

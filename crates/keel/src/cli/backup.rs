@@ -125,7 +125,11 @@ pub fn backup(args: BackupArgs) -> Result<()> {
 }
 
 pub fn restore(args: RestoreArgs) -> Result<()> {
-    let db_path = sqlite_path(&args.db, "restore", "pg_restore (or psql for a plain pg_dump)")?;
+    let db_path = sqlite_path(
+        &args.db,
+        "restore",
+        "pg_restore (or psql for a plain pg_dump)",
+    )?;
     if !args.file.is_file() {
         bail!("{} does not exist or is not a file", args.file.display());
     }
