@@ -352,6 +352,26 @@ async fn restore_refuses_what_is_not_a_keel_database() {
     assert!(!data.join("keel.db.before-restore").exists());
     assert!(!data.join("keel.db.restoring").exists());
 
+    // A backup never lands on the live database's own files.
+    for name in ["keel.db", "keel.db-wal"] {
+        let out = run({
+            let mut cmd = keel(&root);
+            cmd.arg("backup")
+                .arg(data.join(name))
+                .arg("--data-dir")
+                .arg(&data);
+            cmd
+        })
+        .await;
+        assert!(!out.status.success(), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("live database"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(std::fs::read(data.join("keel.db")).unwrap(), original);
+
     // Backup of a directory with no database says so.
     let out = run({
         let mut cmd = keel(&root);

@@ -207,6 +207,15 @@ enum Db {
 }
 
 impl Db {
+    /// This backend's scratch directory (the SQLite data lives inside).
+    fn root(&self) -> PathBuf {
+        let name = match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres { .. } => "postgres",
+        };
+        std::env::temp_dir().join(format!("keel-crash-test-{}-{name}", std::process::id()))
+    }
+
     fn start(&self) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_keel"));
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
@@ -220,11 +229,8 @@ impl Db {
             Db::Sqlite { dir } => cmd.arg("--data-dir").arg(dir),
             Db::Postgres { db } => cmd.arg("--database-url").arg(db.url()),
         };
-        // No keel.toml from wherever the test runs: an explicit, empty one.
-        let config =
-            std::env::temp_dir().join(format!("keel-crash-test-{}.toml", std::process::id()));
-        std::fs::write(&config, "").unwrap();
-        cmd.env("KEEL_CONFIG_FILE", &config);
+        // Run from a directory of its own: no stray keel.toml is read.
+        cmd.current_dir(self.root()).env_remove("KEEL_CONFIG_FILE");
         let mut child = cmd.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -504,17 +510,17 @@ async fn crash_and_recover(backend: Backend) {
     let db = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!(
-                "keel-crash-test-{}-{}",
-                std::process::id(),
-                seed
+                "keel-crash-test-{}-sqlite/data",
+                std::process::id()
             ));
-            let _ = std::fs::remove_dir_all(&dir);
             Db::Sqlite { dir }
         }
         Backend::Postgres => Db::Postgres {
             db: TestDb::empty(Backend::Postgres).await,
         },
     };
+    remove_dir(&db.root());
+    std::fs::create_dir_all(db.root()).unwrap();
 
     let mut server = db.start();
     let setup = KeelClient::new(&server.url, None)
@@ -612,9 +618,9 @@ async fn crash_and_recover(backend: Backend) {
     };
     assert!(creates > 0 && updates > 0, "the load never got going");
     drop(server);
-    match db {
-        Db::Sqlite { dir } => remove_dir(&dir),
-        Db::Postgres { db } => db.finish().await,
+    remove_dir(&db.root());
+    if let Db::Postgres { db } = db {
+        db.finish().await;
     }
     eprintln!(
         "{backend:?}: {rounds} kill points in {:?}",

@@ -79,6 +79,12 @@ pub fn backup(args: BackupArgs) -> Result<()> {
     if !db_path.is_file() {
         bail!("there is no database at {}", db_path.display());
     }
+    if overwrites_live_files(&args.file, &db_path) {
+        bail!(
+            "{} is one of the live database's own files; write the backup somewhere else",
+            args.file.display()
+        );
+    }
     let _lock = DataDirLock::shared(&Database::Sqlite(db_path.clone()))?;
     let name = args
         .file
@@ -201,6 +207,28 @@ pub fn restore(args: RestoreArgs) -> Result<()> {
         println!("the previous database is kept as {}", before.display());
     }
     Ok(())
+}
+
+/// Whether `dest` names `keel.db`, its `-wal` / `-shm` or the lock file:
+/// renaming a backup over one of those would wreck the running server.
+fn overwrites_live_files(dest: &Path, db_path: &Path) -> bool {
+    let dir_of = |p: &Path| {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+        parent.unwrap_or(Path::new(".")).canonicalize().ok()
+    };
+    let (Some(dest_dir), Some(db_dir)) = (dir_of(dest), dir_of(db_path)) else {
+        return false;
+    };
+    let live = [
+        db_path.to_path_buf(),
+        with_suffix(db_path, "-wal"),
+        with_suffix(db_path, "-shm"),
+        db_path.with_file_name("keel.lock"),
+    ];
+    dest_dir == db_dir
+        && live
+            .iter()
+            .any(|p| p.file_name().is_some() && p.file_name() == dest.file_name())
 }
 
 /// Removes `-wal` and `-shm` files beside `path` (not `path` itself).
