@@ -5,6 +5,12 @@
 //! answer was lost may be there or not, but never half. Several kill points
 //! per backend, on SQLite and on PostgreSQL.
 //!
+//! SIGKILL ends the process, not the machine: the OS page cache survives,
+//! so this proves that nothing is acknowledged before it is committed and
+//! that recovery keeps every commit whole. Power loss is another matter
+//! (SQLite runs WAL with `synchronous=NORMAL`, which may lose the last
+//! commits then, by design; see `Store::open_sqlite`).
+//!
 //! The kill delays come from a seed printed at the start; set
 //! `KEEL_CRASH_SEED` to replay one. PostgreSQL needs `KEEL_TEST_POSTGRES_URL`;
 //! without it the test says loudly that it did not run (and fails under
