@@ -9,6 +9,7 @@
 //! the pool instead of failing with "database is locked", and readers never
 //! wait for writers (WAL).
 
+mod backup;
 #[macro_use]
 mod db;
 pub mod dialect;
@@ -16,6 +17,7 @@ mod error;
 mod migrate;
 pub mod repo;
 
+pub use backup::{FileCheck, check_sqlite_file, checkpoint_sqlite_file};
 pub use db::{Db, Tx};
 pub use error::{StoreError, StoreResult};
 pub use migrate::MIGRATIONS;

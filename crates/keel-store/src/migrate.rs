@@ -202,6 +202,35 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
     tx.commit().await
 }
 
+/// Checks the `(version, checksum)` rows of a database's `keel_migrations`
+/// against this build's list: every applied version must be one this build
+/// knows, with the same text. Returns the highest applied version (0 for
+/// none), or what is wrong, in words. Restoring a database from a newer
+/// Keel, or one whose migrations were edited, would otherwise fail later
+/// and less clearly.
+pub(crate) fn check_applied(backend: Backend, applied: &[(i64, String)]) -> Result<i64, String> {
+    let mut level = 0;
+    for (version, sum) in applied {
+        let Some((_, name, sqlite_sql, pg_sql)) = MIGRATIONS.iter().find(|(v, ..)| v == version)
+        else {
+            return Err(format!(
+                "it has migration {version}, which this Keel does not know (it was made by a newer Keel?)"
+            ));
+        };
+        let sql = match backend {
+            Backend::Sqlite => sqlite_sql,
+            Backend::Postgres => pg_sql,
+        };
+        if checksum::of(sql) != *sum {
+            return Err(format!(
+                "its migration {version:04}_{name} differs from this Keel's"
+            ));
+        }
+        level = level.max(*version);
+    }
+    Ok(level)
+}
+
 /// Splits a migration file into statements on `;` at line ends, dropping
 /// comment-only lines. A `;` inside a PostgreSQL `$$ … $$` body or an SQLite
 /// trigger's `BEGIN … END;` ends an inner statement, not the outer one.

@@ -1,10 +1,11 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module.
 //!
-//! `serve`, `migrate` and `admin` work on the server side; the client
+//! `serve`, `migrate`, `backup`, `restore` and `admin` work on the server side; the client
 //! commands (`login`, `task`, …, see [`client`]) talk to a running server
 //! through `keel-client` only.
 
 mod admin;
+mod backup;
 mod client;
 mod completions;
 mod config;
@@ -48,6 +49,12 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Apply database migrations and exit.
     Migrate(serve::DatabaseArgs),
+    /// Copy the SQLite database to FILE, also while the server runs
+    /// (PostgreSQL: use pg_dump).
+    Backup(backup::BackupArgs),
+    /// Replace the SQLite database with a backup; the server must be
+    /// stopped. The previous database is kept as keel.db.before-restore.
+    Restore(backup::RestoreArgs),
     /// Offline administration on the database (no server needed).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -63,6 +70,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Migrate(args) => serve::migrate(args),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
         Command::Admin(cmd) => admin::run(cmd),
         Command::Model(cmd) => model::run(cmd),
         Command::Client(cmd) => client::run(cmd),

@@ -145,6 +145,73 @@ fn resolve(
     })
 }
 
+/// The database that `keel.toml`, the environment and the flags name.
+pub fn database(db: &DatabaseArgs) -> Result<Database> {
+    Ok(resolve(db, None, None, None)?.database)
+}
+
+/// A lock on the SQLite data directory (`keel.lock` next to `keel.db`),
+/// held for as long as this value lives; the kernel drops it when the
+/// process dies, even by SIGKILL. Servers and other commands that use the
+/// database hold it shared; `keel restore` holds it exclusive, so a restore
+/// never replaces the file under a running server and a server never starts
+/// in the middle of a restore.
+pub struct DataDirLock {
+    _file: std::fs::File,
+}
+
+impl DataDirLock {
+    /// `None` on PostgreSQL, where there is no data directory.
+    pub fn shared(database: &Database) -> Result<Option<DataDirLock>> {
+        let Database::Sqlite(path) = database else {
+            return Ok(None);
+        };
+        let file = Self::open(path)?;
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(DataDirLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "{} is being restored by `keel restore`; try again when it has finished",
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", Self::lock_path(path).display()))
+            }
+        }
+    }
+
+    /// Fails, saying so, while any server or command uses the directory.
+    pub fn exclusive(db_path: &Path) -> Result<DataDirLock> {
+        let file = Self::open(db_path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataDirLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "a Keel server (or another keel command) is using {}; stop it first",
+                db_path.parent().unwrap_or(Path::new(".")).display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => Err(e)
+                .with_context(|| format!("cannot lock {}", Self::lock_path(db_path).display())),
+        }
+    }
+
+    fn lock_path(db_path: &Path) -> PathBuf {
+        db_path.with_file_name("keel.lock")
+    }
+
+    fn open(db_path: &Path) -> Result<std::fs::File> {
+        if let Some(dir) = db_path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+        }
+        let path = Self::lock_path(db_path);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))
+    }
+}
+
 /// Opens the configured database and applies migrations.
 pub async fn open_store(database: &Database, max_connections: u32) -> Result<Store> {
     let options = StoreOptions { max_connections };
@@ -179,7 +246,7 @@ fn init_logging(format: &str) {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -210,6 +277,7 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
 pub fn run(args: ServeArgs) -> Result<()> {
     let config = resolve(&args.db, args.bind, args.log_format, args.model_dir)?;
     init_logging(&config.log_format);
+    let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, config.max_connections).await?;
         tracing::info!(database = ?config.database, "database ready");
@@ -248,6 +316,7 @@ async fn load_model(dir: &Path) -> Result<keel_server::insight::Insight> {
 pub fn migrate(args: DatabaseArgs) -> Result<()> {
     let config = resolve(&args, None, None, None)?;
     init_logging(&config.log_format);
+    let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
         store.close().await;
@@ -259,6 +328,7 @@ pub fn migrate(args: DatabaseArgs) -> Result<()> {
 /// Opens the database for offline commands, without logging set-up noise.
 pub fn with_store<T>(args: &DatabaseArgs, f: impl AsyncFnOnce(Store) -> Result<T>) -> Result<T> {
     let config = resolve(args, None, None, None)?;
+    let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
         let out = f(store.clone()).await;
