@@ -162,16 +162,16 @@ pub async fn render_goals(
     product_key: &str,
     draft: Option<InitiativeDraft>,
 ) -> Result<String, PageError> {
-    let (mut chrome, access) = Chrome::for_workspace(&app, user, ws, "Goals", "goals").await?;
+    let (mut chrome, access) = Chrome::for_workspace(app, user, ws, "Goals", "goals").await?;
     let ws_id = access.workspace.id.as_str();
     let product = repo::products::get(app.store.db(), ws_id, product_key)
         .await?
         .ok_or_else(|| not_found("product"))?;
     chrome.product = product.key.clone();
     chrome.title = format!("{} goals", product.name);
-    let all = wire_goals(&app, ws_id, Some(&product.id)).await?;
+    let all = wire_goals(app, ws_id, Some(&product.id)).await?;
     let (initiatives, mut new_initiative) =
-        initiatives_of_product(&app, ws, ws_id, &product.id, &all, draft).await?;
+        initiatives_of_product(app, ws, ws_id, &product.id, &all, draft).await?;
     new_initiative.action = format!("/w/{ws}/p/{}/initiatives", product.key);
     let objectives = all
         .iter()
@@ -187,7 +187,7 @@ pub async fn render_goals(
         })
         .collect();
     Ok(GoalsPage {
-        members: members(&app, ws_id).await?,
+        members: members(app, ws_id).await?,
         chrome,
         product,
         objectives,
