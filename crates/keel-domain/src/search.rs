@@ -24,8 +24,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 vocabulary! {
-    /// What a search hit is. `goal` and `doc` are accepted and find nothing
-    /// until those items exist.
+    /// What a search hit is. `doc` is accepted and finds nothing until docs
+    /// exist.
     SearchKind {
         Task => "task",
         Feedback => "feedback",

@@ -1,5 +1,5 @@
 // The search box (`/`): one box over tasks, features, feedback, customers,
-// companies and personas through the search API, as you type. Hits come
+// companies, personas and goals through the search API, as you type. Hits come
 // best first, labelled by kind, matched words marked; arrows move, Enter
 // opens, Esc closes. The last entry opens the full results page
 // (`/w/{ws}/search`), which works without JavaScript.
@@ -7,7 +7,7 @@
 import { api, page } from './core.js';
 
 const { ws } = page();
-const KINDS = { task: 'Task', feature: 'Feature', feedback: 'Feedback', customer: 'Customer', company: 'Company', persona: 'Persona' };
+const KINDS = { task: 'Task', feature: 'Feature', feedback: 'Feedback', customer: 'Customer', company: 'Company', persona: 'Persona', goal: 'Goal' };
 // Wait this long after the last key before asking: one request per pause,
 // not per letter.
 const DEBOUNCE_MS = 150;
@@ -45,6 +45,7 @@ export function hrefOf(hit) {
     case 'customer': return `${base}/customers/${id}`;
     case 'company': return `${base}/companies/${id}`;
     case 'persona': return `${base}/personas/${id}`;
+    case 'goal': return `${base}/goals/${id}`;
     default: return `${base}/search?q=${encodeURIComponent(hit.title)}`;
   }
 }

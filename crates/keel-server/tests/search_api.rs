@@ -171,7 +171,7 @@ async fn one_box_finds_every_kind_best_first_with_marked_snippets() {
         let two = search(&app, &admin, "export", "&kind=task,feature").await;
         assert_eq!(two.len(), 3, "{:?}", found(&two));
         assert_eq!(search(&app, &admin, "export", "&limit=2").await.len(), 2);
-        // Kinds that do not exist yet are accepted and find nothing.
+        // Kinds with nothing matching (or no items yet) find nothing.
         assert!(
             search(&app, &admin, "export", "&kind=idea,goal,doc")
                 .await
@@ -499,6 +499,66 @@ async fn hostile_queries_never_fail() {
             .await
             .expect(422);
         assert_eq!(r.error_fields(), vec!["sort".to_string()]);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn goals_are_found_by_title_and_metric_and_follow_edits() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let objective = created(
+            &app,
+            &admin,
+            "goals",
+            json!({"product": "KEEL", "title": "Delight onboarding customers"}),
+        )
+        .await;
+        let oid = objective["id"].as_str().unwrap().to_string();
+        let kr = created(
+            &app,
+            &admin,
+            "goals",
+            json!({"product": "KEEL", "title": "Faster first value", "metric": "Activation rate",
+                   "parent": oid}),
+        )
+        .await;
+        let kid = kr["id"].as_str().unwrap().to_string();
+        task(&app, &admin, "Onboarding checklist", "").await;
+
+        let hits = search(&app, &admin, "onboarding", "&kind=goal").await;
+        assert_eq!(found(&hits), vec!["goal:Delight onboarding customers"]);
+        assert_eq!(hits[0]["id"], oid.as_str());
+        assert_eq!(hits[0]["snippet"], "Delight «onboarding» customers");
+        // Both kinds in one box; a key result by its metric (prefix too).
+        let all = search(&app, &admin, "onboarding", "").await;
+        assert_eq!(all.len(), 2, "{:?}", found(&all));
+        let by_metric = search(&app, &admin, "activat", "").await;
+        assert_eq!(found(&by_metric), vec!["goal:Faster first value"]);
+        assert_eq!(by_metric[0]["snippet"], "«Activation» rate");
+
+        // Edits and deletes are reflected at once.
+        app.patch(
+            &format!("{WS}/goals/{kid}"),
+            &admin,
+            json!({"metric": "Retention"}),
+        )
+        .await
+        .expect(200);
+        assert!(search(&app, &admin, "activation", "").await.is_empty());
+        assert_eq!(search(&app, &admin, "retention", "").await.len(), 1);
+        app.delete(&format!("{WS}/goals/{oid}"), &admin)
+            .await
+            .expect(204);
+        assert!(
+            search(&app, &admin, "onboarding", "&kind=goal")
+                .await
+                .is_empty()
+        );
+        // The key result went with its objective.
+        assert!(search(&app, &admin, "faster", "").await.is_empty());
         app.finish().await;
     }
 }

@@ -6,21 +6,31 @@
 //!
 //! The computed fields come from the same function the API answers with
 //! (`api::v1::goals::goal`), so the page and the API never disagree.
-//! Everyone in the workspace reads; members also see the forms, which
-//! `goals.js` sends to the JSON API.
+//! Everyone in the workspace reads; members also see the forms. New goals
+//! and check-ins go through `goals.js` to the JSON API; editing a goal and
+//! the initiatives (`initiatives.rs`) are plain forms posted here, checked
+//! by the API's own functions. A goal's page also lists what moves it
+//! (`goal_work.rs`).
 
 use super::burnup::{NARROW, WIDE};
 use super::chrome::Chrome;
-use super::error::{PageError, not_found, page};
+use super::error::{PageError, not_found};
 use super::goal_chart::{self, GoalChart};
+use super::goal_work::{GoalInitiative, MovingFeature};
 use super::inbox::human;
+use super::initiatives::{InitiativeItem, initiatives_of_product};
+use super::plan_forms::{GoalForm, InitiativeDraft, InitiativeForm, field, number};
 use super::session::WebUser;
 use crate::AppState;
 use crate::api::v1::goals::{checkin, goal, input, linked_work};
+use crate::error::ApiError;
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
-use keel_api_types::{Checkin, Goal};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use keel_api_types::{Checkin, Goal, GoalPatch};
+use keel_domain::Permission;
 use keel_domain::goals as rules;
 use keel_domain::model::PersonRef;
 use keel_domain::model::Product;
@@ -88,6 +98,8 @@ struct GoalsPage {
     product: Product,
     objectives: Vec<Objective>,
     members: Vec<PersonRef>,
+    initiatives: Vec<InitiativeItem>,
+    new_initiative: InitiativeForm,
 }
 
 /// The workspace's active members, for the owner pickers.
@@ -139,14 +151,28 @@ pub async fn goals_page(
     user: WebUser,
     Path((ws, product_key)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (mut chrome, access) = Chrome::for_workspace(&app, &user, &ws, "Goals", "goals").await?;
+    Ok(Html(render_goals(&app, &user, &ws, &product_key, None).await?).into_response())
+}
+
+/// The goals page; `draft` shows a refused initiative form again.
+pub async fn render_goals(
+    app: &AppState,
+    user: &WebUser,
+    ws: &str,
+    product_key: &str,
+    draft: Option<InitiativeDraft>,
+) -> Result<String, PageError> {
+    let (mut chrome, access) = Chrome::for_workspace(app, user, ws, "Goals", "goals").await?;
     let ws_id = access.workspace.id.as_str();
-    let product = repo::products::get(app.store.db(), ws_id, &product_key)
+    let product = repo::products::get(app.store.db(), ws_id, product_key)
         .await?
         .ok_or_else(|| not_found("product"))?;
     chrome.product = product.key.clone();
     chrome.title = format!("{} goals", product.name);
-    let all = wire_goals(&app, ws_id, Some(&product.id)).await?;
+    let all = wire_goals(app, ws_id, Some(&product.id)).await?;
+    let (initiatives, mut new_initiative) =
+        initiatives_of_product(app, ws, ws_id, &product.id, &all, draft).await?;
+    new_initiative.action = format!("/w/{ws}/p/{}/initiatives", product.key);
     let objectives = all
         .iter()
         .filter(|g| g.parent.is_none())
@@ -160,18 +186,27 @@ pub async fn goals_page(
                 .collect(),
         })
         .collect();
-    page(&GoalsPage {
-        members: members(&app, ws_id).await?,
+    Ok(GoalsPage {
+        members: members(app, ws_id).await?,
         chrome,
         product,
         objectives,
-    })
+        initiatives,
+        new_initiative,
+    }
+    .render()?)
 }
 
 /// A missing SMART part and why it matters.
 pub struct SmartGap {
     pub field: &'static str,
     pub reason: &'static str,
+}
+
+/// A key result on its objective's page, with its edit form.
+pub struct KeyResultRow {
+    pub card: GoalCard,
+    pub form: GoalForm,
 }
 
 #[derive(Template)]
@@ -181,13 +216,18 @@ struct GoalPage {
     product_name: String,
     card: GoalCard,
     parent: Option<Goal>,
-    key_results: Vec<GoalCard>,
+    key_results: Vec<KeyResultRow>,
     smart: Vec<SmartGap>,
     wide: Option<GoalChart>,
     narrow: Option<GoalChart>,
     chart_desc: String,
     checkins: Vec<Checkin>,
     today: String,
+    moving: Vec<MovingFeature>,
+    initiatives: Vec<GoalInitiative>,
+    form: GoalForm,
+    /// The edit form starts open (a refused save of it).
+    form_open: bool,
 }
 
 pub async fn goal_page(
@@ -195,9 +235,24 @@ pub async fn goal_page(
     user: WebUser,
     Path((ws, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (mut chrome, access) = Chrome::for_workspace(&app, &user, &ws, "Goal", "goals").await?;
+    Ok(Html(render_goal(&app, &user, &ws, &id, None).await?).into_response())
+}
+
+/// What a refused edit typed, to show again: `(the submitted form, the
+/// errors)`.
+type Refused<'a> = (&'a [(String, String)], Vec<(String, String)>);
+
+/// A goal's page; `refused` refills its edit form.
+async fn render_goal(
+    app: &AppState,
+    user: &WebUser,
+    ws: &str,
+    id: &str,
+    refused: Option<Refused<'_>>,
+) -> Result<String, PageError> {
+    let (mut chrome, access) = Chrome::for_workspace(app, user, ws, "Goal", "goals").await?;
     let ws_id = access.workspace.id.as_str();
-    let row = store::get(app.store.db(), ws_id, &id)
+    let row = store::get(app.store.db(), ws_id, id)
         .await?
         .ok_or_else(|| not_found("goal"))?;
     let product = repo::products::get(app.store.db(), ws_id, &row.product_key)
@@ -205,7 +260,7 @@ pub async fn goal_page(
         .ok_or_else(|| not_found("product"))?;
     chrome.product = product.key.clone();
     chrome.title = row.title.clone();
-    let all = wire_goals(&app, ws_id, Some(&product.id)).await?;
+    let all = wire_goals(app, ws_id, Some(&product.id)).await?;
     let this = all
         .iter()
         .find(|g| g.id == row.id)
@@ -215,12 +270,31 @@ pub async fn goal_page(
         .parent
         .as_ref()
         .and_then(|p| all.iter().find(|g| &g.id == p).cloned());
-    let key_results = all
+    let people: Vec<(String, String)> = members(app, ws_id)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let key_results: Vec<KeyResultRow> = all
         .iter()
         .filter(|k| k.parent.as_deref() == Some(row.id.as_str()))
         .cloned()
-        .map(GoalCard::of)
+        .map(|k| KeyResultRow {
+            form: GoalForm::of(ws, &k, &people, &row.id),
+            card: GoalCard::of(k),
+        })
         .collect();
+    let kr_ids: Vec<(String, String)> = key_results
+        .iter()
+        .map(|k| (k.card.goal.id.clone(), k.card.goal.title.clone()))
+        .collect();
+    let moving = super::goal_work::moving(app, ws_id, &row.id, &kr_ids).await?;
+    let initiatives = super::goal_work::initiatives_of(app, ws_id, &product.id, &row.id).await?;
+    let mut form = GoalForm::of(ws, &this, &people, "");
+    let form_open = refused.is_some();
+    if let Some((typed, errors)) = refused {
+        form.typed(typed, &people, errors);
+    }
     let rows = store::checkins(app.store.db(), ws_id, &row.id).await?;
     let i = input(&row, &rows);
     let today = today();
@@ -249,7 +323,7 @@ pub async fn goal_page(
             .map(|f| format!(", forecast {f} by the deadline"))
             .unwrap_or_default()
     );
-    page(&GoalPage {
+    Ok(GoalPage {
         wide: goal_chart::build(&i, today, WIDE),
         narrow: goal_chart::build(&i, today, NARROW),
         chart_desc,
@@ -261,5 +335,87 @@ pub async fn goal_page(
         parent,
         key_results,
         smart,
-    })
+        moving,
+        initiatives,
+        form,
+        form_open,
+    }
+    .render()?)
+}
+
+/// `POST /w/{ws}/goals/{id}`: edit a goal from its page (or a key result
+/// from its objective's page, `from`). Blank numbers, deadline or owner
+/// clear them, as `null` does in the API.
+pub async fn edit_goal_submit(
+    State(app): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Path((ws, id)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.check_form(field(&form, "csrf"), &headers)?;
+    let (_, access) = Chrome::for_workspace(&app, &user, &ws, "Goal", "goals").await?;
+    let ws_id = access.workspace.id.as_str();
+    let current = store::get(app.store.db(), ws_id, &id)
+        .await?
+        .ok_or_else(|| not_found("goal"))?;
+    if !access.role.allows(Permission::Write) {
+        return Err(PageError::Status(
+            StatusCode::FORBIDDEN,
+            "Your role in this workspace cannot change goals.".into(),
+        ));
+    }
+    let mut errors = Vec::new();
+    let baseline = number(&form, "baseline", &mut errors);
+    let target = number(&form, "target", &mut errors);
+    let text = |name: &str| Some(field(&form, name).trim().to_string()).filter(|s| !s.is_empty());
+    let patch = GoalPatch {
+        title: Some(field(&form, "title").to_string()),
+        metric: Some(field(&form, "metric").to_string()),
+        baseline,
+        target,
+        unit: Some(field(&form, "unit").to_string()),
+        deadline: Some(text("deadline")),
+        owner: Some(text("owner")),
+        ..GoalPatch::default()
+    };
+    let expected = field(&form, "version").parse::<i64>().ok();
+    // A number that is not one refuses the whole edit before anything is
+    // written (browsers' number inputs rarely let one through).
+    let result = if errors.is_empty() {
+        crate::api::v1::goals::update(&app, ws_id, &id, expected, &patch)
+            .await
+            .map(|_| ())
+    } else {
+        Err(ApiError::Validation(Vec::new()))
+    };
+    let (status, errors) = match result {
+        Ok(()) => {
+            // Back to the objective's page when edited there.
+            let from = field(&form, "from");
+            let back =
+                if from == current.parent_id.as_deref().unwrap_or_default() && !from.is_empty() {
+                    from
+                } else {
+                    id.as_str()
+                };
+            return Ok(Redirect::to(&format!("/w/{ws}/goals/{back}")).into_response());
+        }
+        Err(ApiError::Validation(found)) => {
+            errors.extend(found.into_iter().map(|e| (e.field, e.message)));
+            (StatusCode::UNPROCESSABLE_ENTITY, errors)
+        }
+        Err(ApiError::PreconditionFailed) => (
+            StatusCode::PRECONDITION_FAILED,
+            vec![(
+                "version".to_string(),
+                "someone else changed this goal since you opened the page; \
+                 the form shows what you typed, the page their version"
+                    .to_string(),
+            )],
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let html = render_goal(&app, &user, &ws, &id, Some((&form, errors))).await?;
+    Ok((status, Html(html)).into_response())
 }

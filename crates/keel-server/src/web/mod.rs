@@ -18,10 +18,12 @@ mod error;
 mod features;
 mod feedback_import;
 mod goal_chart;
+mod goal_work;
 mod goals;
 mod home;
 mod ideas;
 mod inbox;
+mod initiatives;
 mod interviews;
 mod journeys;
 mod list;
@@ -31,6 +33,7 @@ mod market;
 mod my_day;
 mod notifications;
 mod personas;
+mod plan_forms;
 mod portal;
 mod prioritization;
 mod release_feeds;
@@ -132,12 +135,27 @@ pub fn router() -> Router<AppState> {
         .route("/portal/{ws}/{product}/ideas/{id}/vote", post(portal::vote))
         .route("/static/{file}", get(assets::serve))
         .route("/w/{ws}/p/{product}/goals", get(goals::goals_page))
-        .route("/w/{ws}/goals/{id}", get(goals::goal_page))
+        .route(
+            "/w/{ws}/goals/{id}",
+            get(goals::goal_page).post(goals::edit_goal_submit),
+        )
+        .route(
+            "/w/{ws}/p/{product}/initiatives",
+            post(initiatives::new_initiative_submit),
+        )
+        .route(
+            "/w/{ws}/initiatives/{id}",
+            post(initiatives::edit_initiative_submit),
+        )
         .route("/w/{ws}/p/{product}/roadmaps", get(roadmaps::roadmaps_page))
         .route("/share/roadmaps/{token}", get(roadmap_share::share_page))
         .route(
             "/w/{ws}/p/{product}/decisions",
             get(decisions::decisions_page),
+        )
+        .route(
+            "/w/{ws}/decisions/{id}/snooze",
+            post(decisions::snooze_submit),
         )
         .route("/w/{ws}/p/{product}/releases", get(releases::releases_page))
         .route("/w/{ws}/releases/{id}", get(releases::release_page))

@@ -34,7 +34,7 @@ use std::collections::HashMap;
 const PAGE_HITS: usize = 50;
 
 /// The kinds that have items to find, in the order the kind filter lists
-/// them (ideas, goals and docs join once they exist).
+/// them (ideas and docs join once they have pages).
 const KINDS: &[(SearchKind, &str)] = &[
     (SearchKind::Task, "Tasks"),
     (SearchKind::Feature, "Features"),
@@ -42,6 +42,7 @@ const KINDS: &[(SearchKind, &str)] = &[
     (SearchKind::Customer, "Customers"),
     (SearchKind::Company, "Companies"),
     (SearchKind::Persona, "Personas"),
+    (SearchKind::Goal, "Goals"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,7 +163,8 @@ fn href(ws: &str, hit: &Hit, feedback_products: &HashMap<String, String>) -> Str
         SearchKind::Customer => format!("/w/{ws}/customers/{}", hit.id),
         SearchKind::Company => format!("/w/{ws}/companies/{}", hit.id),
         SearchKind::Persona => format!("/w/{ws}/personas/{}", hit.id),
-        SearchKind::Idea | SearchKind::Goal | SearchKind::Doc => format!("/w/{ws}"),
+        SearchKind::Goal => format!("/w/{ws}/goals/{}", hit.id),
+        SearchKind::Idea | SearchKind::Doc => format!("/w/{ws}"),
     }
 }
 

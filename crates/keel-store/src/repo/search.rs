@@ -1,5 +1,5 @@
-//! Global search across tasks, features, feedback, customers, companies and
-//! personas: one box, ranked, in the database that holds the data.
+//! Global search across tasks, features, feedback, customers, companies,
+//! personas, ideas and goals: one box, ranked, in the database that holds the data.
 //!
 //! # Engine
 //!
@@ -49,7 +49,8 @@
 //!
 //! # Adding a kind
 //!
-//! Goals and docs plug in as ideas did (`0012_ideas_and_portal.sql`): a
+//! Docs plug in as ideas and goals did (`0012_ideas_and_portal.sql`,
+//! `0025_goal_search_and_work.sql`): a
 //! migration adds their FTS5 table and triggers (SQLite), and their triggers
 //! and partial GIN index (PostgreSQL), as in `0008_search.sql` and
 //! `0011_search_words_per_kind.sql`;
@@ -72,6 +73,7 @@ const INDEXED: &[(SearchKind, &str, bool)] = &[
     (SearchKind::Company, "search_fts_company", true),
     (SearchKind::Persona, "search_fts_persona", true),
     (SearchKind::Idea, "search_fts_idea", true),
+    (SearchKind::Goal, "search_fts_goal", true),
 ];
 
 /// One hit, with the text to show it from.
@@ -174,8 +176,8 @@ fn candidates_sql(backend: Backend, kinds: &[(SearchKind, &str, bool)]) -> Strin
 /// kind, id, task key, title, body)`.
 const SHOW: &str = "SELECT d.doc, d.kind, d.item_id, \
     CASE WHEN d.kind = 'task' THEN p.key || '-' || CAST(t.number AS TEXT) END, \
-    COALESCE(t.title, f.title, cu.name, co.name, pe.name, i.title, ''), \
-    COALESCE(t.description, f.problem, fb.text, cu.email, pe.description, i.description, '') \
+    COALESCE(t.title, f.title, cu.name, co.name, pe.name, i.title, g.title, ''), \
+    COALESCE(t.description, f.problem, fb.text, cu.email, pe.description, i.description, g.metric, '') \
     FROM candidates c JOIN search_docs d ON d.doc = c.doc \
     LEFT JOIN tasks t ON d.kind = 'task' AND t.id = d.item_id \
     LEFT JOIN products p ON p.id = t.product_id \
@@ -184,12 +186,13 @@ const SHOW: &str = "SELECT d.doc, d.kind, d.item_id, \
     LEFT JOIN customers cu ON d.kind = 'customer' AND cu.id = d.item_id \
     LEFT JOIN companies co ON d.kind = 'company' AND co.id = d.item_id \
     LEFT JOIN personas pe ON d.kind = 'persona' AND pe.id = d.item_id \
-    LEFT JOIN ideas i ON d.kind = 'idea' AND i.id = d.item_id";
+    LEFT JOIN ideas i ON d.kind = 'idea' AND i.id = d.item_id \
+    LEFT JOIN goals g ON d.kind = 'goal' AND g.id = d.item_id";
 
 type ShowRow = (i64, String, String, Option<String>, String, String);
 
 /// The best `limit` hits of `kinds` in the workspace, best first (newest
-/// first on equal scores). Kinds without an index yet (goals, docs)
+/// first on equal scores). Kinds without an index yet (docs)
 /// find nothing.
 pub async fn search(
     db: Db<'_>,

@@ -722,3 +722,46 @@ pub async fn labels_in_use(db: Db<'_>, workspace_id: &str) -> StoreResult<Vec<St
     ).bind(workspace_id).fetch_all(c).await)?;
     Ok(rows.into_iter().map(|(l,)| l).collect())
 }
+
+/// A task as a goal's "what moves it" list shows it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FeatureTask {
+    pub feature_id: String,
+    pub product_key: String,
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+    pub assignee_name: Option<String>,
+}
+
+impl FeatureTask {
+    /// `KEEL-42`.
+    pub fn key(&self) -> String {
+        TaskKey::format(&self.product_key, self.number)
+    }
+}
+
+/// The tasks of each of `feature_ids` (of the workspace), by feature then
+/// task number.
+pub async fn of_features(
+    db: Db<'_>,
+    workspace_id: &str,
+    feature_ids: &[String],
+) -> StoreResult<Vec<FeatureTask>> {
+    let mut out = Vec::new();
+    let mut db = db;
+    // One indexed read per feature: a goal has a handful of them, and a
+    // list of placeholders would be built per call.
+    for feature_id in feature_ids {
+        let rows: Vec<FeatureTask> = on_db!(db.re(), c => sqlx::query_as(
+            "SELECT t.feature_id, p.key AS product_key, t.number, t.title, t.status,
+                a.name AS assignee_name
+             FROM tasks t JOIN products p ON p.id = t.product_id
+             LEFT JOIN users a ON a.id = t.assignee_id
+             WHERE t.workspace_id = $1 AND t.feature_id = $2
+             ORDER BY t.number"
+        ).bind(workspace_id).bind(feature_id).fetch_all(c).await)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -495,9 +495,26 @@ pub async fn update_decision(
     Json(patch): Json<DecisionPatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
-    let ws = ctx.workspace.id.clone();
+    let (updated, body) = update(&app, &ctx.workspace.id, &id, expected, &patch).await?;
+    Ok(reply::ok_versioned(&body, updated.version))
+}
+
+/// Applies a patch to a decision of workspace `ws` (the caller has checked
+/// the role): the API's PATCH and the decisions page's snooze form share
+/// it. `expected` is the version the editor saw; another one is a
+/// `PreconditionFailed`, nothing changed.
+pub(crate) async fn update(
+    app: &AppState,
+    ws: &str,
+    id: &str,
+    expected: Option<i64>,
+    patch: &DecisionPatch,
+) -> ApiResult<(store::Decision, Decision)> {
+    let ws = ws.to_string();
     let mut tx = app.store.begin().await?;
-    let current = find(tx.db(), &ctx, &id).await?;
+    let current = store::get(tx.db(), &ws, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such decision"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -611,7 +628,7 @@ pub async fn update_decision(
     tx.commit().await?;
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
-    Ok(reply::ok_versioned(&body, updated.version))
+    Ok((updated, body))
 }
 
 /// Deletes a decision.

@@ -204,13 +204,12 @@ struct Draft<'a> {
 /// and `product_id` is the goal's product (a parent must share it).
 async fn fields(
     mut db: Db<'_>,
-    ctx: &WorkspaceCtx,
+    ws: &str,
     errors: &mut ValidationErrors,
     d: Draft<'_>,
     product_id: Option<&str>,
     current: Option<&store::Goal>,
 ) -> ApiResult<Option<GoalFields>> {
-    let ws = ctx.workspace.id.as_str();
     let keep = current.map(GoalFields::of);
     let title = errors.check(line(
         "title",
@@ -360,7 +359,7 @@ pub async fn create_goal(
         measure: input.measure.as_deref(),
     };
     let pid = product.as_ref().map(|p| p.id.clone());
-    let fields = fields(tx.db(), &ctx, &mut errors, draft, pid.as_deref(), None).await?;
+    let fields = fields(tx.db(), &ws, &mut errors, draft, pid.as_deref(), None).await?;
     errors.into_result()?;
     let (Some(product), Some(fields)) = (product, fields) else {
         return Err(ApiError::Internal("validated fields missing".into()));
@@ -476,8 +475,28 @@ pub async fn update_goal(
     Json(patch): Json<GoalPatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
+    let updated = update(&app, &ctx.workspace.id, &id, expected, &patch).await?;
+    Ok(reply::ok_versioned(
+        &full(&app.store, &updated).await?,
+        updated.version,
+    ))
+}
+
+/// Applies a patch to a goal of workspace `ws` (the caller has checked
+/// the role): the API's PATCH and the goal page's edit form share it.
+/// `expected` is the version the editor saw; another one is a
+/// `PreconditionFailed`, nothing changed.
+pub(crate) async fn update(
+    app: &AppState,
+    ws: &str,
+    id: &str,
+    expected: Option<i64>,
+    patch: &GoalPatch,
+) -> ApiResult<store::Goal> {
     let mut tx = app.store.begin().await?;
-    let current = find(tx.db(), &ctx, &id).await?;
+    let current = store::get(tx.db(), ws, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such goal"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -496,7 +515,7 @@ pub async fn update_goal(
     let product_id = current.product_id.clone();
     let fields = fields(
         tx.db(),
-        &ctx,
+        ws,
         &mut errors,
         draft,
         Some(&product_id),
@@ -506,19 +525,14 @@ pub async fn update_goal(
     errors.into_result()?;
     let fields = fields.ok_or_else(|| ApiError::Internal("validated fields missing".into()))?;
     // A PATCH that changes nothing keeps the version and writes nothing.
-    let updated = if fields == GoalFields::of(&current) {
-        current
-    } else {
-        let now = Timestamp::now().to_rfc3339();
-        let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
-        tx.commit().await?;
-        app.live.publish(&ctx.workspace.id, &event, None);
-        updated
-    };
-    Ok(reply::ok_versioned(
-        &full(&app.store, &updated).await?,
-        updated.version,
-    ))
+    if fields == GoalFields::of(&current) {
+        return Ok(current);
+    }
+    let now = Timestamp::now().to_rfc3339();
+    let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    tx.commit().await?;
+    app.live.publish(ws, &event, None);
+    Ok(updated)
 }
 
 /// Deletes a goal with its check-ins (and, for an objective, its key

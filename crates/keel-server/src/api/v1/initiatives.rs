@@ -134,7 +134,23 @@ pub async fn create_initiative(
     Json(input): Json<NewInitiative>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
-    let ws = ctx.workspace.id.clone();
+    let (created, body) = create(&app, &ctx.workspace.id, ctx.user_id(), &input).await?;
+    Ok(reply::created(
+        &body,
+        &location(&ctx, &created.id),
+        created.version,
+    ))
+}
+
+/// Starts an initiative in workspace `ws` for `actor` (the caller has
+/// checked the role): the API and the goals page's form share it.
+pub(crate) async fn create(
+    app: &AppState,
+    ws: &str,
+    actor: &str,
+    input: &NewInitiative,
+) -> ApiResult<(store::Initiative, Initiative)> {
+    let ws = ws.to_string();
     let mut errors = ValidationErrors::new();
     let mut tx = app.store.begin().await?;
     let product = super::product_field(tx.db(), &ws, &input.product, &mut errors).await?;
@@ -175,19 +191,14 @@ pub async fn create_initiative(
         return Err(ApiError::Internal("validated fields missing".into()));
     };
     let now = Timestamp::now().to_rfc3339();
-    let (created, event) =
-        store::create(&mut tx, &ws, &product.id, &fields, ctx.user_id(), &now).await?;
+    let (created, event) = store::create(&mut tx, &ws, &product.id, &fields, actor, &now).await?;
     store::set_goals(&mut tx, &created, &goals).await?;
     store::set_features(&mut tx, &created, &features).await?;
     let body = full(tx.db(), &created).await?;
     tx.commit().await?;
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
-    Ok(reply::created(
-        &body,
-        &location(&ctx, &created.id),
-        created.version,
-    ))
+    Ok((created, body))
 }
 
 /// `?product=` on the initiative list.
@@ -290,9 +301,29 @@ pub async fn update_initiative(
     Json(patch): Json<InitiativePatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
-    let ws = ctx.workspace.id.clone();
+    let updated = update(&app, &ctx.workspace.id, &id, expected, &patch).await?;
+    Ok(reply::ok_versioned(
+        &full(app.store.db(), &updated).await?,
+        updated.version,
+    ))
+}
+
+/// Applies a patch to an initiative of workspace `ws` (the caller has
+/// checked the role): the API's PATCH and the goals page's edit form share
+/// it. `expected` is the version the editor saw; another one is a
+/// `PreconditionFailed`, nothing changed.
+pub(crate) async fn update(
+    app: &AppState,
+    ws: &str,
+    id: &str,
+    expected: Option<i64>,
+    patch: &InitiativePatch,
+) -> ApiResult<store::Initiative> {
+    let ws = ws.to_string();
     let mut tx = app.store.begin().await?;
-    let current = find(tx.db(), &ctx, &id).await?;
+    let current = store::get(tx.db(), &ws, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such initiative"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -329,25 +360,20 @@ pub async fn update_initiative(
         && same(&goals, &old_goals)
         && same(&features, &old_features);
     // A PATCH that changes nothing keeps the version and writes nothing.
-    let updated = if unchanged {
-        current
-    } else {
-        let now = Timestamp::now().to_rfc3339();
-        let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
-        if let Some(ids) = &goals {
-            store::set_goals(&mut tx, &updated, ids).await?;
-        }
-        if let Some(ids) = &features {
-            store::set_features(&mut tx, &updated, ids).await?;
-        }
-        tx.commit().await?;
-        app.live.publish(&ws, &event, None);
-        updated
-    };
-    Ok(reply::ok_versioned(
-        &full(app.store.db(), &updated).await?,
-        updated.version,
-    ))
+    if unchanged {
+        return Ok(current);
+    }
+    let now = Timestamp::now().to_rfc3339();
+    let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    if let Some(ids) = &goals {
+        store::set_goals(&mut tx, &updated, ids).await?;
+    }
+    if let Some(ids) = &features {
+        store::set_features(&mut tx, &updated, ids).await?;
+    }
+    tx.commit().await?;
+    app.live.publish(&ws, &event, None);
+    Ok(updated)
 }
 
 /// Deletes an initiative; its goals and features stay.

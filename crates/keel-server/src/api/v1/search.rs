@@ -1,5 +1,5 @@
 //! Global search: one box across tasks, features, feedback, customers,
-//! companies and personas (ideas, goals and docs once they exist), ranked,
+//! companies, personas, ideas and goals (docs once they exist), ranked,
 //! with the matched words marked in a snippet.
 //!
 //! Every role may search; each sees only what it may read (guests find no
