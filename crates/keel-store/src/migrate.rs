@@ -145,6 +145,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_strategy_versions.sql"),
         include_str!("../migrations/postgres/0023_strategy_versions.sql"),
     ),
+    (
+        24,
+        "feasibility",
+        include_str!("../migrations/sqlite/0024_feasibility.sql"),
+        include_str!("../migrations/postgres/0024_feasibility.sql"),
+    ),
 ];
 
 mod checksum {
