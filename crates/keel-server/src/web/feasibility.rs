@@ -79,7 +79,7 @@ impl FeasibilityView {
                 .filter(|f| f.id != stored.id && !feature.depends_on.contains(&f.id))
                 .map(|f| (f.id, f.title))
                 .collect();
-        candidates.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        candidates.sort_by_key(|c| c.1.to_lowercase());
         let row = |d: deps::LinkedFeature, held_back: bool| DepRow {
             id: d.id,
             title: d.title,

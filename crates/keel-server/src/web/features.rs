@@ -175,7 +175,7 @@ pub(crate) async fn render_feature(
     id: &str,
     errors: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (mut chrome, access) = Chrome::for_workspace(&app, user, ws, "Feature", "features").await?;
+    let (mut chrome, access) = Chrome::for_workspace(app, user, ws, "Feature", "features").await?;
     let ws_id = access.workspace.id.as_str();
     let stored = repo::features::get(app.store.db(), ws_id, id)
         .await?
@@ -212,7 +212,7 @@ pub(crate) async fn render_feature(
     let history = repo::feature_scores::history(app.store.db(), ws_id, &stored.id).await?;
     let mut feature = feature(&stored, demand);
     let feasibility =
-        super::feasibility::FeasibilityView::load(&app, ws_id, &stored, &mut feature, errors)
+        super::feasibility::FeasibilityView::load(app, ws_id, &stored, &mut feature, errors)
             .await?;
     let refused = !feasibility.errors.is_empty();
     let mut res = page(&FeaturePage {
@@ -231,7 +231,7 @@ pub(crate) async fn render_feature(
             .map(FeatureStatus::as_str)
             .collect(),
         types: FeatureType::ALL.iter().map(FeatureType::as_str).collect(),
-        decisions: super::decisions::of_feature(&app, &access, &stored.id).await?,
+        decisions: super::decisions::of_feature(app, &access, &stored.id).await?,
         feasibility,
     })?;
     if refused {

@@ -461,7 +461,7 @@ pub(crate) async fn apply_patch(
         },
         Some(&current),
     );
-    let (fields, score_inputs) = both(fields, scores::check_patch(&patch, &current.scores))?;
+    let (fields, score_inputs) = both(fields, scores::check_patch(patch, &current.scores))?;
     // Declining records a decision in the decision log, in this transaction.
     let declining = fields.status == "declined" && current.status != "declined";
     if patch.decision.is_some() && !declining {
