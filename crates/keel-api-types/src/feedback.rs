@@ -157,6 +157,25 @@ pub struct Feature {
     /// Ids of the goals (objectives or key results) this feature moves.
     #[serde(default)]
     pub goals: Vec<String>,
+    /// low, medium or high; `null` = not assessed.
+    #[serde(default)]
+    pub risk: Option<String>,
+    /// Why the risk is what it is (one line; empty when none).
+    #[serde(default)]
+    pub risk_note: String,
+    /// Ids of the features of the same product this one depends on (they
+    /// have to ship first).
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// Ids of the features that depend on this one (read-only: the reverse
+    /// of their `depends_on`).
+    #[serde(default)]
+    pub blocks: Vec<String>,
+    /// The effort already on the scores, as a cost (for tech-debt items):
+    /// the RICE effort in person-months, else the 1–10 effort rating;
+    /// `null` when neither is set.
+    #[serde(default)]
+    pub cost: Option<crate::FeatureCost>,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -178,6 +197,17 @@ pub struct NewFeature {
     /// Ids of goals of the same product this feature moves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goals: Option<Vec<String>>,
+    /// low, medium or high; absent or `null` = not assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
+    /// One line on why (at most 500 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_note: Option<String>,
+    /// Ids of features of the same product this one depends on. A
+    /// dependency on another product's feature, or one closing a cycle, is
+    /// refused (422 on `depends_on`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rice: Option<crate::RiceInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +238,22 @@ pub struct FeaturePatch {
     /// Replaces the goals this feature moves (ids of goals of its product).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goals: Option<Vec<String>>,
+    /// low, medium or high; `null` clears it (not assessed).
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub risk: Option<Option<String>>,
+    /// One line on why; empty clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_note: Option<String>,
+    /// Replaces what this feature depends on (ids of features of its
+    /// product); `[]` removes every dependency. Nothing is written when one
+    /// is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
     /// The whole RICE input; `null` clears it.
     #[serde(
         default,

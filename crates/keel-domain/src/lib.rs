@@ -9,6 +9,7 @@ mod vocab;
 pub mod cycle;
 pub mod decisions;
 pub mod error;
+pub mod feasibility;
 pub mod goals;
 pub mod ids;
 pub mod initiatives;

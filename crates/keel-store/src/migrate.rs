@@ -146,6 +146,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0023_strategy_versions.sql"),
     ),
     (
+        24,
+        "feasibility",
+        include_str!("../migrations/sqlite/0024_feasibility.sql"),
+        include_str!("../migrations/postgres/0024_feasibility.sql"),
+    ),
+    (
         25,
         "goal_search_and_work",
         include_str!("../migrations/sqlite/0025_goal_search_and_work.sql"),

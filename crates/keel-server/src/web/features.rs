@@ -42,6 +42,8 @@ struct FeaturesPage {
     sorts: [(&'static str, &'static str); 6],
     sort: &'static str,
     sort_note: &'static str,
+    /// `?type=`, when the list shows one feature type only.
+    feature_type: Option<&'static str>,
     /// In manual order, writers can drag rows and move them up or down.
     manual: bool,
     chart: Matrix,
@@ -51,6 +53,9 @@ struct FeaturesPage {
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct FeaturesQuery {
     pub sort: Option<String>,
+    /// One feature type only (`tech_debt`, …); unknown types show all.
+    #[serde(rename = "type")]
+    pub feature_type: Option<String>,
 }
 
 /// What the chosen order means, under the selector.
@@ -89,7 +94,14 @@ pub async fn features_page(
         .ok_or_else(|| not_found("product"))?;
     chrome.product = product.key.clone();
     chrome.title = format!("{} features", product.name);
-    let rows = repo::features::list(app.store.db(), ws_id, Some(&product.id), &[]).await?;
+    let feature_type = q
+        .feature_type
+        .as_deref()
+        .and_then(|t| FeatureType::parse("type", t.trim()).ok())
+        .map(|t| t.as_str());
+    let rows =
+        repo::features::list_typed(app.store.db(), ws_id, Some(&product.id), &[], feature_type)
+            .await?;
     let mut demands =
         demand_by_feature(&repo::features::evidence(app.store.db(), ws_id, None).await?);
     let mut features: Vec<Feature> = rows
@@ -109,6 +121,7 @@ pub async fn features_page(
         sorts: prioritization::SORTS,
         sort,
         sort_note: sort_note(sort),
+        feature_type,
         manual,
         chart,
     })
@@ -141,6 +154,8 @@ struct FeaturePage {
     impacts: [(&'static str, &'static str); 5],
     moscows: [(&'static str, &'static str); 4],
     history: Vec<HistoryLine>,
+    /// Risk, cost and dependencies (`feature_feasibility.html`).
+    feasibility: super::feasibility::FeasibilityView,
 }
 
 pub async fn feature_page(
@@ -148,10 +163,21 @@ pub async fn feature_page(
     user: WebUser,
     Path((ws, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (mut chrome, access) =
-        Chrome::for_workspace(&app, &user, &ws, "Feature", "features").await?;
+    render_feature(&app, &user, &ws, &id, Vec::new()).await
+}
+
+/// The feature page, with the field errors of a refused risk or
+/// dependency form (then answered 422).
+pub(crate) async fn render_feature(
+    app: &AppState,
+    user: &WebUser,
+    ws: &str,
+    id: &str,
+    errors: Vec<(String, String)>,
+) -> Result<Response, PageError> {
+    let (mut chrome, access) = Chrome::for_workspace(app, user, ws, "Feature", "features").await?;
     let ws_id = access.workspace.id.as_str();
-    let stored = repo::features::get(app.store.db(), ws_id, &id)
+    let stored = repo::features::get(app.store.db(), ws_id, id)
         .await?
         .ok_or_else(|| not_found("feature"))?;
     let rows = repo::features::evidence(app.store.db(), ws_id, Some(&stored.id)).await?;
@@ -184,8 +210,12 @@ pub async fn feature_page(
         }
     }
     let history = repo::feature_scores::history(app.store.db(), ws_id, &stored.id).await?;
-    let feature = feature(&stored, demand);
-    page(&FeaturePage {
+    let mut feature = feature(&stored, demand);
+    let feasibility =
+        super::feasibility::FeasibilityView::load(app, ws_id, &stored, &mut feature, errors)
+            .await?;
+    let refused = !feasibility.errors.is_empty();
+    let mut res = page(&FeaturePage {
         chrome,
         product_name: product.map(|p| p.name).unwrap_or_default(),
         score_form: prioritization::ScoreForm::of(&feature),
@@ -201,8 +231,13 @@ pub async fn feature_page(
             .map(FeatureStatus::as_str)
             .collect(),
         types: FeatureType::ALL.iter().map(FeatureType::as_str).collect(),
-        decisions: super::decisions::of_feature(&app, &access, &stored.id).await?,
-    })
+        decisions: super::decisions::of_feature(app, &access, &stored.id).await?,
+        feasibility,
+    })?;
+    if refused {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod decisions;
 mod detail;
 mod emotion_curve;
 mod error;
+mod feasibility;
 mod features;
 mod feedback_import;
 mod goal_chart;
@@ -85,6 +86,15 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/p/{product}/themes", get(themes::themes_page))
         .route("/w/{ws}/p/{product}/features", get(features::features_page))
         .route("/w/{ws}/features/{id}", get(features::feature_page))
+        .route("/w/{ws}/features/{id}/risk", post(feasibility::risk_submit))
+        .route(
+            "/w/{ws}/features/{id}/dependencies",
+            post(feasibility::dependency_submit),
+        )
+        .route(
+            "/w/{ws}/p/{product}/tech-debt",
+            get(feasibility::tech_debt_page),
+        )
         .route("/w/{ws}/p/{product}/ideas", get(ideas::ideas_page))
         .route("/w/{ws}/p/{product}/market", get(market::market_page))
         .route("/w/{ws}/p/{product}/strategy", get(strategy::strategy_page))

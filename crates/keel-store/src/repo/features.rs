@@ -20,6 +20,9 @@ pub struct Feature {
     pub problem: String,
     pub status: String,
     pub feature_type: String,
+    /// low, medium or high; `None` = not assessed.
+    pub risk: Option<String>,
+    pub risk_note: String,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -29,7 +32,7 @@ pub struct Feature {
 }
 
 const SELECT: &str = "SELECT f.id, f.workspace_id, f.product_id, p.key AS product_key, f.title,
-    f.problem, f.status, f.feature_type, f.created_at, f.updated_at, f.version,
+    f.problem, f.status, f.feature_type, f.risk, f.risk_note, f.created_at, f.updated_at, f.version,
     f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort, f.wsjf_business_value,
     f.wsjf_time_criticality, f.wsjf_risk_reduction, f.wsjf_job_size, f.value_rating,
     f.effort_rating, f.moscow, f.manual_rank
@@ -42,6 +45,8 @@ pub struct FeatureFields {
     pub problem: String,
     pub status: String,
     pub feature_type: String,
+    pub risk: Option<String>,
+    pub risk_note: String,
 }
 
 pub async fn create(
@@ -54,10 +59,11 @@ pub async fn create(
 ) -> StoreResult<(Feature, Event)> {
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO features (id, workspace_id, product_id, title, problem, status, feature_type,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+            risk, risk_note, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
     ).bind(id).bind(workspace_id).bind(product_id).bind(&fields.title).bind(&fields.problem)
-     .bind(&fields.status).bind(&fields.feature_type).bind(now)
+     .bind(&fields.status).bind(&fields.feature_type).bind(&fields.risk).bind(&fields.risk_note)
+     .bind(now)
      .execute(c).await.map(|r| r.rows_affected()))?;
     let event = repo::events::append(tx, workspace_id, "created", KIND, id, None, now).await?;
     let feature = get(tx.db(), workspace_id, id)
@@ -82,6 +88,18 @@ pub async fn list(
     product_id: Option<&str>,
     statuses: &[String],
 ) -> StoreResult<Vec<Feature>> {
+    list_typed(db, workspace_id, product_id, statuses, None).await
+}
+
+/// [`list`], of one feature type when given (`tech_debt` for the
+/// tech-debt view).
+pub async fn list_typed(
+    db: Db<'_>,
+    workspace_id: &str,
+    product_id: Option<&str>,
+    statuses: &[String],
+    feature_type: Option<&str>,
+) -> StoreResult<Vec<Feature>> {
     let mut sql = format!("{SELECT} WHERE f.workspace_id = $1");
     let mut binds = vec![workspace_id.to_string()];
     if let Some(p) = product_id {
@@ -97,6 +115,10 @@ pub async fn list(
             })
             .collect();
         sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    if let Some(t) = feature_type {
+        binds.push(t.to_string());
+        sql.push_str(&format!(" AND f.feature_type = ${}", binds.len()));
     }
     sql.push_str(" ORDER BY f.id DESC");
     let rows: Vec<Feature> = on_db!(db, c => {
@@ -118,10 +140,11 @@ pub async fn update(
 ) -> StoreResult<(Feature, Event)> {
     let changed = on_db!(tx.db(), c => sqlx::query(
         "UPDATE features SET title = $3, problem = $4, status = $5, feature_type = $6,
-            updated_at = $7, version = version + 1
+            risk = $7, risk_note = $8, updated_at = $9, version = version + 1
          WHERE id = $1 AND version = $2"
     ).bind(&current.id).bind(current.version).bind(&fields.title).bind(&fields.problem)
-     .bind(&fields.status).bind(&fields.feature_type).bind(now)
+     .bind(&fields.status).bind(&fields.feature_type).bind(&fields.risk).bind(&fields.risk_note)
+     .bind(now)
      .execute(c).await.map(|r| r.rows_affected()))?;
     if changed == 0 {
         return Err(StoreError::Stale);

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod cycles;
 pub mod decisions;
 pub mod events;
+pub mod feature_dependencies;
 pub mod feature_goals;
 pub mod feature_scores;
 pub mod features;

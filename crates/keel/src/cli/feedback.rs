@@ -348,6 +348,9 @@ pub async fn run_feature(args: FeatureArgs) -> Result<()> {
                         value: None,
                         effort: None,
                         goals: None,
+                        risk: None,
+                        risk_note: None,
+                        depends_on: None,
                     },
                 )
                 .await?;

@@ -10,9 +10,10 @@ use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{
-    Demand, EvidenceItem, Feature, FeatureEvidence, FeaturePatch, FeedbackCustomer, FeedbackLink,
-    NewFeature, Page, Problem,
+    Demand, EvidenceItem, Feature, FeatureCost, FeatureEvidence, FeaturePatch, FeedbackCustomer,
+    FeedbackLink, NewFeature, Page, Problem,
 };
+use keel_domain::feasibility::{self, Cost, Risk};
 use keel_domain::ids::new_id;
 use keel_domain::insight::{self, Evidence, FeatureStatus, FeatureType, Importance};
 use keel_domain::time::Timestamp;
@@ -76,6 +77,14 @@ pub(crate) fn feature(f: &store::Feature, demand: Demand) -> Feature {
         wsjf,
         scores,
         goals: Vec::new(),
+        risk: f.risk.clone(),
+        risk_note: f.risk_note.clone(),
+        depends_on: Vec::new(),
+        blocks: Vec::new(),
+        cost: Cost::of(f.scores.rice_effort, f.scores.effort_rating).map(|c| FeatureCost {
+            amount: c.amount,
+            unit: c.unit.as_str().to_string(),
+        }),
         created_at: f.created_at.clone(),
         updated_at: f.updated_at.clone(),
         version: f.version,
@@ -90,7 +99,8 @@ pub(crate) async fn load(mut db: Db<'_>, ws: &str, id: &str) -> ApiResult<Featur
     let rows = store::evidence(db.re(), ws, Some(&f.id)).await?;
     let d = demand_by_feature(&rows).remove(&f.id).unwrap_or_default();
     let mut out = [feature(&f, d)];
-    super::feature_goals::attach(db, ws, &mut out).await?;
+    super::feature_goals::attach(db.re(), ws, &mut out).await?;
+    super::feature_deps::attach(db, ws, &mut out).await?;
     let [out] = out;
     Ok(out)
 }
@@ -99,12 +109,21 @@ fn location(ctx: &WorkspaceCtx, id: &str) -> String {
     format!("/api/v1/workspaces/{}/features/{id}", ctx.workspace.slug)
 }
 
+/// The risk fields of a request: `risk` absent (keep), `null` (clear) or
+/// a value, and the note when given.
+#[derive(Debug, Clone, Copy, Default)]
+struct RiskInput<'a> {
+    risk: Option<Option<&'a str>>,
+    note: Option<&'a str>,
+}
+
 /// Checks the fields of a feature; `current` supplies what a patch leaves out.
 fn fields(
     title: Option<&str>,
     problem: Option<&str>,
     status: Option<&str>,
     feature_type: Option<&str>,
+    risk: RiskInput<'_>,
     current: Option<&store::Feature>,
 ) -> Result<FeatureFields, ApiError> {
     let mut errors = ValidationErrors::new();
@@ -130,12 +149,34 @@ fn fields(
             .or(current.map(|c| c.feature_type.as_str()))
             .unwrap_or("new_capability"),
     ));
-    match (title, problem, status, feature_type) {
-        (Some(title), Some(problem), Some(status), Some(feature_type)) => Ok(FeatureFields {
+    let level = match risk.risk {
+        Some(Some(r)) => errors
+            .check(Risk::parse("risk", r.trim()))
+            .map(|r| Some(r.as_str().to_string())),
+        Some(None) => Some(None),
+        None => Some(current.and_then(|c| c.risk.clone())),
+    };
+    let note = errors.check(feasibility::risk_note(
+        "risk_note",
+        risk.note
+            .or(current.map(|c| c.risk_note.as_str()))
+            .unwrap_or(""),
+    ));
+    match (title, problem, status, feature_type, level, note) {
+        (
+            Some(title),
+            Some(problem),
+            Some(status),
+            Some(feature_type),
+            Some(risk),
+            Some(risk_note),
+        ) => Ok(FeatureFields {
             title,
             problem,
             status: status.as_str().to_string(),
             feature_type: feature_type.as_str().to_string(),
+            risk,
+            risk_note,
         }),
         _ => Err(errors.into()),
     }
@@ -173,6 +214,10 @@ pub async fn create_feature(
         input.problem.as_deref(),
         input.status.as_deref(),
         input.feature_type.as_deref(),
+        RiskInput {
+            risk: Some(input.risk.as_deref()),
+            note: input.risk_note.as_deref(),
+        },
         None,
     );
     let checked = both(checked, scores::check_new(&input));
@@ -199,13 +244,24 @@ pub async fn create_feature(
         }
         None => None,
     };
+    // A new feature has nothing depending on it yet, so its dependencies
+    // cannot close a cycle: only where they point is checked.
+    let dep_ids = match &input.depends_on {
+        Some(ids) => {
+            super::feature_deps::check(app.store.db(), &ws, &product.id, None, ids, &mut errors)
+                .await?
+        }
+        None => None,
+    };
     errors.into_result()?;
     let mut goal_ids = goal_ids.unwrap_or_default();
+    let mut dep_ids = dep_ids.unwrap_or_default();
     let now = Timestamp::now().to_rfc3339();
     let mut tx = app.store.begin().await?;
     let (created, event) =
         store::create(&mut tx, &new_id(), &ws, &product.id, &fields, &now).await?;
     super::feature_goals::set(&mut tx, &ws, &created.id, &goal_ids, &now).await?;
+    super::feature_deps::set(&mut tx, &ws, &created.id, &dep_ids, &now).await?;
     let changes = scores::changes(&created.scores, &score_inputs);
     let created = if changes.is_empty() {
         created
@@ -230,6 +286,8 @@ pub async fn create_feature(
     // Listed by id, as every read returns them.
     goal_ids.sort();
     body.goals = goal_ids;
+    dep_ids.sort();
+    body.depends_on = dep_ids;
     app.live
         .publish(&ws, &event, serde_json::to_value(&body).ok());
     Ok(reply::created(
@@ -247,6 +305,11 @@ pub struct FeatureQuery {
     pub product: Option<String>,
     /// One status or several, comma-separated.
     pub status: Option<String>,
+    /// new_capability, improvement or tech_debt (e.g. `tech_debt` for the
+    /// tech-debt items, each with its `risk` and `cost`).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub feature_type: Option<String>,
     /// `newest` (default), `title`, `demand` (score, then ARR), `rice`,
     /// `wsjf`, `value_effort` (highest first, unscored last, ties newest
     /// first) or `manual` (the product's order set by hand).
@@ -293,6 +356,12 @@ pub async fn list_features(
         .filter_map(|s| errors.check(FeatureStatus::parse("status", s)))
         .map(|s| s.as_str().to_string())
         .collect();
+    let feature_type = q
+        .feature_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .and_then(|t| errors.check(FeatureType::parse("type", t)));
     let sort = q.sort.as_deref().unwrap_or("newest");
     if !scores::SORTS.contains(&sort) {
         errors.push(FieldError::new(
@@ -301,13 +370,21 @@ pub async fn list_features(
         ));
     }
     errors.into_result()?;
-    let rows = store::list(app.store.db(), ws, product_id.as_deref(), &statuses).await?;
+    let rows = store::list_typed(
+        app.store.db(),
+        ws,
+        product_id.as_deref(),
+        &statuses,
+        feature_type.map(|t| t.as_str()),
+    )
+    .await?;
     let mut demands = demand_by_feature(&store::evidence(app.store.db(), ws, None).await?);
     let mut items: Vec<Feature> = rows
         .iter()
         .map(|f| feature(f, demands.remove(&f.id).unwrap_or_default()))
         .collect();
     super::feature_goals::attach(app.store.db(), ws, &mut items).await?;
+    super::feature_deps::attach(app.store.db(), ws, &mut items).await?;
     scores::sort(&mut items, sort);
     Ok(axum::Json(super::page_of(
         items,
@@ -349,10 +426,25 @@ pub async fn update_feature(
     IfMatch(expected): IfMatch,
     Json(patch): Json<FeaturePatch>,
 ) -> ApiResult<Response> {
+    let body = apply_patch(&app, &ctx, &id, expected, &patch).await?;
+    let version = body.version;
+    Ok(reply::ok_versioned(&body, version))
+}
+
+/// Changes a feature as `PATCH` does (the web's risk and dependency forms
+/// use it too): everything checked first, then written in one
+/// transaction, or nothing.
+pub(crate) async fn apply_patch(
+    app: &AppState,
+    ctx: &WorkspaceCtx,
+    id: &str,
+    expected: Option<i64>,
+    patch: &FeaturePatch,
+) -> ApiResult<Feature> {
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     let mut tx = app.store.begin().await?;
-    let current = store::get(tx.db(), &ws, &id)
+    let current = store::get(tx.db(), &ws, id)
         .await?
         .ok_or(ApiError::NotFound("no such feature"))?;
     if expected.is_some_and(|v| v != current.version) {
@@ -363,9 +455,13 @@ pub async fn update_feature(
         patch.problem.as_deref(),
         patch.status.as_deref(),
         patch.feature_type.as_deref(),
+        RiskInput {
+            risk: patch.risk.as_ref().map(|r| r.as_deref()),
+            note: patch.risk_note.as_deref(),
+        },
         Some(&current),
     );
-    let (fields, score_inputs) = both(fields, scores::check_patch(&patch, &current.scores))?;
+    let (fields, score_inputs) = both(fields, scores::check_patch(patch, &current.scores))?;
     // Declining records a decision in the decision log, in this transaction.
     let declining = fields.status == "declined" && current.status != "declined";
     if patch.decision.is_some() && !declining {
@@ -382,19 +478,44 @@ pub async fn update_feature(
         }
         None => None,
     };
+    let dep_ids = match &patch.depends_on {
+        Some(ids) => {
+            let ok = super::feature_deps::check(
+                tx.db(),
+                &ws,
+                &current.product_id,
+                Some(&current.id),
+                ids,
+                &mut errors,
+            )
+            .await?;
+            match ok {
+                Some(ids) => {
+                    let acyclic = super::feature_deps::check_acyclic(
+                        &mut tx,
+                        &ws,
+                        &current.product_id,
+                        &current.id,
+                        &ids,
+                    )
+                    .await?;
+                    errors.check(acyclic).map(|()| ids)
+                }
+                None => None,
+            }
+        }
+        None => None,
+    };
     errors.into_result()?;
     let now = Timestamp::now().to_rfc3339();
     let (updated, event) = store::update(&mut tx, &current, &fields, &now).await?;
+    if let Some(ids) = &dep_ids {
+        super::feature_deps::set(&mut tx, &ws, &updated.id, ids, &now).await?;
+    }
     let decided = match declining {
         true => Some(
-            super::decisions::record_decline(
-                &mut tx,
-                &ctx,
-                &updated,
-                patch.decision.as_ref(),
-                &now,
-            )
-            .await?,
+            super::decisions::record_decline(&mut tx, ctx, &updated, patch.decision.as_ref(), &now)
+                .await?,
         ),
         false => None,
     };
@@ -427,6 +548,7 @@ pub async fn update_feature(
         .unwrap_or_default();
     let mut out = [feature(&updated, d)];
     super::feature_goals::attach(tx.db(), &ws, &mut out).await?;
+    super::feature_deps::attach(tx.db(), &ws, &mut out).await?;
     tx.commit().await?;
     let [body] = out;
     app.live
@@ -434,7 +556,7 @@ pub async fn update_feature(
     if let Some(decided) = decided {
         app.live.publish(&ws, &decided, None);
     }
-    Ok(reply::ok_versioned(&body, updated.version))
+    Ok(body)
 }
 
 pub(crate) fn customer_of(r: &EvidenceRow) -> Option<FeedbackCustomer> {

@@ -422,6 +422,8 @@ pub async fn promote_idea(
         problem,
         status: FeatureStatus::UnderConsideration.as_str().to_string(),
         feature_type: feature_type.as_str().to_string(),
+        risk: None,
+        risk_note: String::new(),
     };
     let now = Timestamp::now().to_rfc3339();
     let feature_id = new_id();

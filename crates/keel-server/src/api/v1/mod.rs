@@ -8,6 +8,7 @@ pub mod customers;
 pub mod cycles;
 pub mod decisions;
 pub mod events;
+pub(crate) mod feature_deps;
 pub(crate) mod feature_goals;
 pub mod feature_scores;
 pub mod features;
