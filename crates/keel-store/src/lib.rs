@@ -13,6 +13,7 @@
 mod db;
 pub mod dialect;
 mod error;
+pub mod export;
 mod migrate;
 pub mod repo;
 
