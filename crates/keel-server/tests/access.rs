@@ -285,7 +285,13 @@ fn routes() -> Vec<Route> {
             |c| Some(import_document(c.n)),
             Who::InstanceAdmin,
         ),
-        row("GET", "/api/v1/workspaces/{ws}/export", Nothing, none, ADMIN),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/export",
+            Nothing,
+            none,
+            ADMIN,
+        ),
         row("GET", "/api/v1/workspaces/{ws}", Nothing, none, VIEWER),
         row(
             "PATCH",
