@@ -4,7 +4,8 @@
 //! The whole document is checked against this instance's schema before
 //! anything is written: its schema level, every table and column name, the
 //! kind of every value, and that every row belongs to the exported
-//! workspace. People are matched by email: an existing account is reused
+//! workspace (its `workspace_id`, and every foreign key to another of the
+//! workspace's tables naming a row of the document). People are matched by email: an existing account is reused
 //! (its id replaces the exported one wherever it appears), anyone else gets
 //! an account with no password, which they cannot sign in to until an
 //! admin sets one. The search index follows by itself: its triggers index
@@ -12,7 +13,7 @@
 
 use super::document::{FORMAT, VERSION};
 use super::rows::Bind;
-use super::schema::{Kind, columns, schema_level};
+use super::schema::{Kind, columns, foreign_keys, schema_level};
 use super::{Scope, TABLES, Table, table};
 use crate::{Db, Store, StoreError, Tx};
 use serde_json::{Map, Value};
@@ -132,8 +133,9 @@ pub async fn import_workspace(
             ));
         }
     }
-    let mut inserts: Vec<Insert> = Vec::new();
-    let mut ids_of: HashMap<&str, HashSet<String>> = HashMap::new();
+    // The ids of each table's rows in the document: what its rows may
+    // point to.
+    let mut ids_of: HashMap<&str, HashSet<&str>> = HashMap::new();
     for t in TABLES {
         let Some(rows) = tables.get(t.name) else {
             continue;
@@ -141,8 +143,26 @@ pub async fn import_workspace(
         let rows = rows
             .as_array()
             .ok_or_else(|| invalid(format!("tables.{}", t.name), "must be an array of rows"))?;
+        ids_of.insert(
+            t.name,
+            rows.iter()
+                .filter_map(|r| r.get("id").and_then(Value::as_str))
+                .collect(),
+        );
+    }
+    let mut inserts: Vec<Insert> = Vec::new();
+    for t in TABLES {
+        let Some(rows) = tables.get(t.name).and_then(Value::as_array) else {
+            continue;
+        };
         let kinds: BTreeMap<String, Kind> = columns(tx.db(), t.name).await?.into_iter().collect();
-        let mut ids = HashSet::new();
+        // References to the workspace's other rows must stay inside the
+        // document: a row may not point into another workspace.
+        let inside: Vec<(String, String)> = foreign_keys(tx.db(), t.name)
+            .await?
+            .into_iter()
+            .filter(|(_, target)| table(target).is_some())
+            .collect();
         let mut prepared = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let at = format!("tables.{}[{i}]", t.name);
@@ -150,12 +170,20 @@ pub async fn import_workspace(
                 .as_object()
                 .ok_or_else(|| invalid(&at, "must be an object of column → value"))?;
             check_scope(t, row, &at, &ws_id, &ids_of)?;
-            if let Some(id) = row.get("id").and_then(Value::as_str) {
-                ids.insert(id.to_string());
+            for (column, target) in &inside {
+                if let Some(Value::String(id)) = row.get(column)
+                    && !ids_of
+                        .get(target.as_str())
+                        .is_some_and(|ids| ids.contains(id.as_str()))
+                {
+                    return Err(invalid(
+                        format!("{at}.{column}"),
+                        format!("must name a row of tables.{target} in this document"),
+                    ));
+                }
             }
             prepared.push(bind_row(t.name, &kinds, row, &at)?);
         }
-        ids_of.insert(t.name, ids);
         inserts.extend(in_tree_order(t, rows, prepared));
     }
 
@@ -249,7 +277,7 @@ fn check_scope(
     row: &Map<String, Value>,
     at: &str,
     ws_id: &str,
-    ids_of: &HashMap<&str, HashSet<String>>,
+    ids_of: &HashMap<&str, HashSet<&str>>,
 ) -> Result<(), ImportError> {
     match t.scope {
         Scope::Workspace => {

@@ -98,6 +98,24 @@ pub(crate) async fn user_columns(db: Db<'_>, table: &str) -> StoreResult<Vec<Str
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }
 
+/// The foreign keys of `table`: (column, referenced table).
+pub(crate) async fn foreign_keys(db: Db<'_>, table: &str) -> StoreResult<Vec<(String, String)>> {
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT \"from\", \"table\" FROM pragma_foreign_key_list($1) ORDER BY \"from\""
+        }
+        Backend::Postgres => {
+            "SELECT CAST(a.attname AS TEXT), CAST(r.relname AS TEXT) FROM pg_constraint c
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+             JOIN pg_class r ON r.oid = c.confrelid
+             WHERE c.contype = 'f' AND c.conrelid = to_regclass($1) ORDER BY 1"
+        }
+    };
+    let rows: Vec<(String, String)> =
+        on_db!(db, c => sqlx::query_as(sql).bind(table).fetch_all(c).await)?;
+    Ok(rows)
+}
+
 /// The schema level of the database: its newest applied migration.
 pub async fn schema_level(db: Db<'_>) -> StoreResult<i64> {
     let (level,): (Option<i64>,) = on_db!(db, c => sqlx::query_as(
