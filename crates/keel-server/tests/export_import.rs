@@ -429,6 +429,18 @@ async fn export_import_export_gives_the_same_document() {
             )
             .await
             .expect(400);
+        target
+            .send(
+                axum::http::Request::builder()
+                    .method("POST")
+                    .uri("/api/v1/workspaces/import")
+                    .header("authorization", format!("Bearer {target_admin}"))
+                    .header("content-type", "text/plain")
+                    .body(axum::body::Body::from(first.to_string()))
+                    .unwrap(),
+            )
+            .await
+            .expect(415);
         let r = target
             .get("/api/v1/workspaces", &target_admin)
             .await

@@ -11,7 +11,7 @@ use crate::extract::{Caller, WorkspaceCtx};
 use crate::reply;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use keel_api_types::{Problem, Workspace, WorkspaceExport};
 use keel_domain::Permission;
@@ -79,17 +79,28 @@ fn record_export(ctx: &WorkspaceCtx, doc: &serde_json::Value) {
 #[utoipa::path(post, path = "/api/v1/workspaces/import", tag = "workspaces", request_body = WorkspaceExport,
     responses((status = 201, body = Workspace), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
-        (status = 422, body = Problem)),
+        (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn import_workspace(
     State(app): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
     if !caller.user.is_admin {
         return Err(ApiError::Forbidden(
             "only instance admins can import workspaces",
         ));
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let mime = ct.split(';').next().unwrap_or("").trim();
+            mime.eq_ignore_ascii_case("application/json")
+        });
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
     }
     // Read by hand: a whole workspace is far larger than the API's usual
     // body limit.
