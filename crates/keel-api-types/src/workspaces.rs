@@ -115,3 +115,13 @@ pub struct NewTeam {
     pub key: String,
     pub name: String,
 }
+
+/// A full workspace export: every row of the workspace, to import into
+/// another instance with `POST /api/v1/workspaces/import`. Loosely typed
+/// here; its layout is `{format: "keel-workspace-export", version: 1,
+/// exported_at, schema_level, workspace: {column: value}, users: [{id,
+/// email, name}], tables: {table: [{column: value}]}}`, rows sorted by
+/// primary key. It never holds password hashes, tokens or sessions.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(transparent)]
+pub struct WorkspaceExport(pub serde_json::Value);

@@ -1,4 +1,5 @@
-//! Workspaces: create, list the caller's, read and rename one.
+//! Workspaces: create, list the caller's, read and rename one; export
+//! one whole and import it elsewhere.
 
 use crate::request::ListParams;
 use crate::{ClientError, KeelClient};
@@ -32,6 +33,23 @@ impl KeelClient {
         if_version: Option<i64>,
     ) -> Result<Workspace, ClientError> {
         self.patch(&["api", "v1", "workspaces", ws], patch, if_version)
+            .await
+    }
+
+    /// `GET /api/v1/workspaces/{ws}/export`: every row of the workspace as
+    /// one document, exactly as the server sent it.
+    pub async fn export_workspace(&self, ws: &str) -> Result<serde_json::Value, ClientError> {
+        self.get(&["api", "v1", "workspaces", ws, "export"], &Vec::new())
+            .await
+    }
+
+    /// `POST /api/v1/workspaces/import` (instance admins): the document of
+    /// [`KeelClient::export_workspace`] becomes a new workspace here.
+    pub async fn import_workspace(
+        &self,
+        document: &serde_json::Value,
+    ) -> Result<Workspace, ClientError> {
+        self.post(&["api", "v1", "workspaces", "import"], document)
             .await
     }
 }

@@ -278,6 +278,20 @@ fn routes() -> Vec<Route> {
             Who::Anyone,
         ),
         row("GET", "/api/v1/workspaces", Nothing, none, Who::Anyone),
+        row(
+            "POST",
+            "/api/v1/workspaces/import",
+            Nothing,
+            |c| Some(import_document(c.n)),
+            Who::InstanceAdmin,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/export",
+            Nothing,
+            none,
+            ADMIN,
+        ),
         row("GET", "/api/v1/workspaces/{ws}", Nothing, none, VIEWER),
         row(
             "PATCH",
@@ -1792,6 +1806,22 @@ async fn fixture(app: &TestApp) -> Fixture {
         task_id: task.body["id"].as_str().unwrap().to_string(),
         product_id: product.body["id"].as_str().unwrap().to_string(),
     }
+}
+
+/// The smallest workspace export document: a workspace of its own per
+/// case, and nothing in it.
+fn import_document(n: usize) -> Value {
+    json!({
+        "format": "keel-workspace-export",
+        "version": 1,
+        "exported_at": "2026-01-01T00:00:00Z",
+        "schema_level": keel_store::MIGRATIONS.last().unwrap().0,
+        "workspace": {"id": format!("{n:032x}"), "name": format!("Imported {n}"),
+            "slug": format!("imported-{n}"), "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z"},
+        "users": [],
+        "tables": {},
+    })
 }
 
 /// An account made by the instance admin: (id, email).

@@ -14,6 +14,7 @@ mod backup;
 mod db;
 pub mod dialect;
 mod error;
+pub mod export;
 mod migrate;
 pub mod repo;
 

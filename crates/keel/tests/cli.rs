@@ -2111,3 +2111,54 @@ fn update_prints_the_stakeholder_digest() {
     let err = user.run(&["update", "--since", "January"]).fails();
     assert!(err.contains("since"), "{err}");
 }
+
+#[test]
+fn workspace_export_imports_into_another_instance() {
+    let (_source, user) = ready("ws-export");
+    user.run(&["task", "add", "Fix the login page", "--label", "auth,ui"])
+        .ok();
+    let dir = TempDir::new("ws-export");
+    let file = dir.0.join("acme.json");
+    let run = user.run(&[
+        "workspace",
+        "export",
+        "--workspace",
+        "acme",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(run.stderr.contains("Wrote workspace acme"), "{run:?}");
+    assert_eq!(run.ok(), "");
+    let document: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(document["format"], "keel-workspace-export");
+    assert_eq!(
+        document["tables"]["tasks"][0]["title"],
+        "Fix the login page"
+    );
+    let stdout: Value = serde_json::from_str(&user.run(&["workspace", "export"]).ok()).unwrap();
+    assert_eq!(stdout["tables"], document["tables"], "stdout without -o");
+
+    // Another instance, with the same admin by email.
+    let target = Server::start("ws-import");
+    target.setup_admin();
+    let other = User::new("ws-import");
+    other.login(&target, ADMIN_EMAIL, ADMIN_PASSWORD);
+    let out = other
+        .run(&["workspace", "import", file.to_str().unwrap()])
+        .ok();
+    assert!(out.contains("Imported workspace acme"), "{out}");
+    let task = other
+        .run(&["task", "show", "KEEL-1", "--workspace", "acme", "--json"])
+        .json();
+    assert_eq!(task["task"]["title"], "Fix the login page");
+    assert_eq!(task["task"]["labels"], serde_json::json!(["auth", "ui"]));
+    // Twice is refused, with the reason.
+    let err = other
+        .run(&["workspace", "import", file.to_str().unwrap()])
+        .fails();
+    assert!(err.contains("workspace.id"), "{err}");
+    let err = other
+        .run(&["workspace", "import", "/nonexistent.json"])
+        .fails();
+    assert!(err.contains("cannot read"), "{err}");
+}

@@ -30,6 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(workspaces::add_member, workspaces::list_members))
         .routes(routes!(workspaces::update_member))
+        .routes(routes!(workspace_export::export_workspace))
+        .routes(routes!(workspace_export::import_workspace))
         .routes(routes!(products::create_product, products::list_products))
         .routes(routes!(products::get_product, products::update_product))
         .routes(routes!(strategy::get_strategy))

@@ -1,12 +1,14 @@
-//! `keel workspace …`: list the workspaces you belong to, create one, and
-//! choose the default for later commands.
+//! `keel workspace …`: list the workspaces you belong to, create one,
+//! choose the default for later commands, and export one whole to import
+//! it into another instance.
 
 use super::config;
 use super::output;
 use super::session::{ClientOpts, Session, collect_all};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use keel_api_types::NewWorkspace;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct WorkspaceArgs {
@@ -33,6 +35,19 @@ pub enum WorkspaceCommand {
     Use {
         /// The workspace's slug
         slug: String,
+    },
+    /// Write every row of the workspace as one JSON document (owners and
+    /// admins), to import into another instance with `keel workspace import`
+    Export {
+        /// Write to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import a document written by `keel workspace export` as a new
+    /// workspace (instance admins); you become its owner
+    Import {
+        /// The export document
+        file: PathBuf,
     },
 }
 
@@ -84,6 +99,34 @@ pub async fn run(args: WorkspaceArgs) -> Result<()> {
                 return output::json(&ws);
             }
             output::line(format!("Created workspace {} ({}).", ws.slug, ws.name))
+        }
+        WorkspaceCommand::Export { output: path } => {
+            let ws = session.workspace().await?;
+            let document = session.client.export_workspace(&ws).await?;
+            let mut text =
+                serde_json::to_string_pretty(&document).context("cannot encode the export")?;
+            text.push('\n');
+            match path {
+                None => output::emit(&text),
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    // Stderr, so stdout stays clean for scripts.
+                    eprintln!("Wrote workspace {ws} to {}.", path.display());
+                    Ok(())
+                }
+            }
+        }
+        WorkspaceCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
+            let ws = session.client.import_workspace(&document).await?;
+            if json {
+                return output::json(&ws);
+            }
+            output::line(format!("Imported workspace {} ({}).", ws.slug, ws.name))
         }
         WorkspaceCommand::Use { slug } => {
             // Check it exists and we belong to it, so a typo fails now.

@@ -36,6 +36,7 @@ pub mod tasks;
 pub mod tech_debt;
 pub mod updates;
 pub mod views;
+pub mod workspace_export;
 pub mod workspaces;
 
 use serde::Deserialize;
