@@ -105,7 +105,8 @@ async fn seed(app: &TestApp) -> String {
         app,
         &admin,
         &format!("{WS}/features"),
-        json!({"product": "KEEL", "title": "Dark mode"}),
+        json!({"product": "KEEL", "title": "Dark mode", "risk": "high",
+               "risk_note": "Touches every page", "depends_on": [id(&feature)]}),
     )
     .await;
 
@@ -320,6 +321,7 @@ async fn export_import_export_gives_the_same_document() {
             ("notifications", 1),
             ("features", 2),
             ("feature_goals", 1),
+            ("feature_dependencies", 1),
             ("feedback", 1),
             ("feedback_links", 1),
             ("customers", 1),

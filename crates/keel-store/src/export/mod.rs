@@ -134,6 +134,7 @@ pub const TABLES: &[Table] = &[
     ws("goal_checkins"),
     ws("feature_score_history"),
     ws_key("feature_goals", &["feature_id", "goal_id"]),
+    ws_key("feature_dependencies", &["feature_id", "depends_on_id"]),
     ws("initiatives"),
     ws_key("initiative_goals", &["initiative_id", "goal_id"]),
     ws_key("initiative_features", &["initiative_id", "feature_id"]),
