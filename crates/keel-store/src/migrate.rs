@@ -145,6 +145,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_strategy_versions.sql"),
         include_str!("../migrations/postgres/0023_strategy_versions.sql"),
     ),
+    (
+        26,
+        "audit_events",
+        include_str!("../migrations/sqlite/0026_audit_events.sql"),
+        include_str!("../migrations/postgres/0026_audit_events.sql"),
+    ),
 ];
 
 mod checksum {

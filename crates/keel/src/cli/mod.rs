@@ -5,6 +5,7 @@
 //! through `keel-client` only.
 
 mod admin;
+mod audit;
 mod client;
 mod completions;
 mod config;
