@@ -278,7 +278,13 @@ fn routes() -> Vec<Route> {
             Who::Anyone,
         )
         .answers(200),
-        row("GET", "/api/v1/admin/audit", Nothing, none, Who::InstanceAdmin),
+        row(
+            "GET",
+            "/api/v1/admin/audit",
+            Nothing,
+            none,
+            Who::InstanceAdmin,
+        ),
         // Workspaces and members.
         row(
             "POST",
