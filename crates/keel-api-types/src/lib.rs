@@ -6,6 +6,7 @@
 //! silently ignored value.
 
 pub mod accounts;
+pub mod audit;
 pub mod common;
 pub mod customers;
 pub mod cycles;
@@ -35,6 +36,7 @@ pub mod updates;
 pub mod workspaces;
 
 pub use accounts::*;
+pub use audit::*;
 pub use common::*;
 pub use customers::*;
 pub use cycles::*;

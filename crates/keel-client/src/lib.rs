@@ -12,6 +12,7 @@
 //! end-to-end tests.
 
 mod accounts;
+mod audit;
 mod customers;
 mod decisions;
 mod error;

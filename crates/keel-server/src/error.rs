@@ -28,6 +28,11 @@ pub enum ApiError {
     /// The path exists but not with this method.
     MethodNotAllowed,
     RateLimited,
+    /// Too many failed sign-ins for the account or the address; answered
+    /// with `Retry-After`.
+    TooManyLoginFailures {
+        retry_after_secs: u64,
+    },
     Unavailable,
     Internal(String),
 }
@@ -107,6 +112,15 @@ impl ApiError {
                 "Too many requests",
                 "slow down and retry later".into(),
             ),
+            TooManyLoginFailures { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                format!(
+                    "too many failed sign-ins for this account or from this address; \
+                     try again in {retry_after_secs} seconds"
+                ),
+            ),
             Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -164,6 +178,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let ApiError::TooManyLoginFailures { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
         response
     }
 }

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod import;
 pub mod insight;
 pub mod live;
+pub mod login_limit;
 pub mod openapi;
 pub mod rate_limit;
 mod reply;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub openapi_json: std::sync::Arc<String>,
     /// Submissions and votes on public portals, per client address.
     pub portal_limiter: std::sync::Arc<rate_limit::RateLimiter>,
+    /// Failed sign-ins, per account and per client address.
+    pub login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
     /// A hash to verify against when an account does not exist, made on
     /// first use.
     dummy_hash: std::sync::Arc<tokio::sync::OnceCell<String>>,
@@ -60,6 +63,7 @@ impl AppState {
                 20,
                 Duration::from_secs(20),
             )),
+            login_limiter: Default::default(),
             dummy_hash: Default::default(),
         }
     }

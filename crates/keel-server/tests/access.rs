@@ -269,6 +269,22 @@ fn routes() -> Vec<Route> {
             },
             Who::InstanceAdmin,
         ),
+        row(
+            "POST",
+            "/api/v1/auth/logout-all",
+            Nothing,
+            // Sessions only: revoking tokens would sign the fixture out.
+            |_| Some(json!({})),
+            Who::Anyone,
+        )
+        .answers(200),
+        row(
+            "GET",
+            "/api/v1/admin/audit",
+            Nothing,
+            none,
+            Who::InstanceAdmin,
+        ),
         // Workspaces and members.
         row(
             "POST",
@@ -307,6 +323,7 @@ fn routes() -> Vec<Route> {
             none,
             VIEWER,
         ),
+        row("GET", "/api/v1/workspaces/{ws}/audit", Nothing, none, ADMIN),
         row(
             "POST",
             "/api/v1/workspaces/{ws}/members",

@@ -309,6 +309,20 @@ async fn export_import_export_gives_the_same_document() {
         }
         assert_eq!(first["format"], "keel-workspace-export");
         assert_eq!(first["version"], 1);
+        // The export is in the workspace's audit log, with who and how much.
+        let log = source
+            .get("/api/v1/workspaces/acme/audit", &admin)
+            .await
+            .expect(200)
+            .body;
+        let event = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "export")
+            .expect("an export event in the audit log")
+            .clone();
+        assert!(event["detail"]["rows"].as_u64().unwrap() > 10, "{event}");
         assert_eq!(
             first["schema_level"],
             keel_store::MIGRATIONS.last().unwrap().0

@@ -157,6 +157,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_goal_search_and_work.sql"),
         include_str!("../migrations/postgres/0025_goal_search_and_work.sql"),
     ),
+    (
+        26,
+        "audit_events",
+        include_str!("../migrations/sqlite/0026_audit_events.sql"),
+        include_str!("../migrations/postgres/0026_audit_events.sql"),
+    ),
 ];
 
 mod checksum {

@@ -2162,3 +2162,124 @@ fn workspace_export_imports_into_another_instance() {
         .fails();
     assert!(err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn logout_everywhere_ends_every_session_and_token() {
+    let server = Server::start("logout-everywhere");
+    let admin = server.setup_admin();
+    let user = User::new("logout-everywhere");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    let mine = user.stored_str("token");
+    // Another computer's token, and the set-up token: all end.
+    let other = User::new("logout-everywhere-other");
+    other.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    let theirs = other.stored_str("token");
+
+    let out = user.run(&["logout", "--everywhere"]).ok();
+    assert!(out.contains("everywhere"), "{out}");
+    assert!(out.contains("3 tokens revoked"), "{out}");
+    assert!(!user.config.exists(), "credentials file removed");
+    for token in [mine, theirs, admin] {
+        let err = block_on(server.client(Some(token)).me()).unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err}");
+    }
+    // The other computer finds out on its next command.
+    let err = other.run(&["whoami"]).fails();
+    assert!(err.contains("keel login"), "{err}");
+}
+
+#[test]
+fn audit_list_shows_sign_ins_and_role_changes_to_admins_only() {
+    let server = Server::start("audit");
+    let admin = server.setup_admin();
+    block_on(server.client(Some(admin.clone())).create_user(&NewUser {
+        email: "bob@example.com".into(),
+        name: "Bob".into(),
+        password: ADMIN_PASSWORD.into(),
+    }))
+    .unwrap();
+    let user = User::new("audit");
+    user.login(&server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    user.run(&["workspace", "create", "--name", "Acme", "--slug", "acme"])
+        .ok();
+    user.run(&["workspace", "use", "acme"]).ok();
+    user.run(&["member", "add", "bob@example.com", "--role", "viewer"])
+        .ok();
+    // A failed sign-in of a member is in the workspace's log, with the
+    // email tried and never the password.
+    let bad = User::new("audit-bad");
+    bad.run_with_stdin(
+        &[
+            "login",
+            "--server",
+            &server.url,
+            "--email",
+            "bob@example.com",
+            "--password-stdin",
+        ],
+        "not the password at all\n",
+    )
+    .fails();
+
+    let page = user.run(&["audit", "list", "--json"]).json();
+    let items = page["items"].as_array().unwrap();
+    let actions: Vec<&str> = items
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for want in ["login", "token_created", "role_changed", "login_failed"] {
+        assert!(actions.contains(&want), "{want} in {actions:?}");
+    }
+    assert_eq!(actions[0], "login_failed", "newest first: {actions:?}");
+    assert_eq!(items[0]["target"], "bob@example.com");
+    assert!(!page.to_string().contains("not the password"), "{page}");
+    let role = items
+        .iter()
+        .find(|e| e["action"] == "role_changed")
+        .unwrap();
+    assert_eq!(role["workspace"], "acme");
+    assert_eq!(role["detail"]["role"], "viewer");
+
+    let table = user.run(&["audit", "list"]).ok();
+    assert!(
+        table.contains("ACTION") && table.contains("role_changed"),
+        "{table}"
+    );
+    let paged = user.run(&["audit", "list", "--limit", "1"]).ok();
+    assert!(paged.contains("--cursor"), "{paged}");
+    let all = user.run(&["audit", "list", "--instance", "--json"]).json();
+    assert!(all["items"].as_array().unwrap().len() >= items.len());
+
+    // Bob, a viewer, may not read it.
+    let bob = User::new("audit-bob");
+    bob.login(&server, "bob@example.com", ADMIN_PASSWORD);
+    let err = bob.run(&["audit", "list", "-w", "acme"]).fails();
+    assert!(err.contains("403"), "{err}");
+    let err = bob.run(&["audit", "list", "--instance"]).fails();
+    assert!(err.contains("403"), "{err}");
+}
+
+#[test]
+fn admin_create_user_refuses_a_short_password() {
+    let dir = TempDir::new("admin-short-password");
+    let user = User::new("admin-short-password");
+    let data = dir.0.join("data");
+    let err = user
+        .run_with_stdin(
+            &[
+                "admin",
+                "create-user",
+                "--email",
+                "eve@example.com",
+                "--name",
+                "Eve",
+                "--password-stdin",
+                "--data-dir",
+                data.to_str().unwrap(),
+            ],
+            "short\n",
+        )
+        .fails();
+    assert!(err.contains("password"), "{err}");
+    assert!(err.contains("at least 10 characters"), "{err}");
+}

@@ -20,6 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::create_own_token))
         .routes(routes!(accounts::create_user))
+        .routes(routes!(accounts::logout_all))
+        .routes(routes!(audit::instance_audit))
         .routes(routes!(
             workspaces::create_workspace,
             workspaces::list_workspaces
@@ -32,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(workspaces::update_member))
         .routes(routes!(workspace_export::export_workspace))
         .routes(routes!(workspace_export::import_workspace))
+        .routes(routes!(audit::workspace_audit))
         .routes(routes!(products::create_product, products::list_products))
         .routes(routes!(products::get_product, products::update_product))
         .routes(routes!(strategy::get_strategy))

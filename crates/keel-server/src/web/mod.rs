@@ -5,6 +5,7 @@
 //! are the API's rules.
 
 mod assets;
+mod audit;
 pub(crate) mod board;
 mod burnup;
 mod calendar;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
             get(session::login_page).post(session::login_submit),
         )
         .route("/logout", post(session::logout))
+        .route("/logout-all", post(session::logout_all))
         .route(
             "/workspaces/new",
             get(home::new_workspace_page).post(home::new_workspace_submit),
@@ -105,6 +107,7 @@ pub fn router() -> Router<AppState> {
             get(notifications::notifications_page),
         )
         .route("/w/{ws}/settings", get(settings::settings_page))
+        .route("/w/{ws}/settings/audit", get(audit::audit_page))
         .route("/w/{ws}/my-day", get(my_day::my_day_page))
         .route(
             "/w/{ws}/cycles",

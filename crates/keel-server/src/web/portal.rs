@@ -19,10 +19,10 @@ use super::error::PageError;
 use super::markdown;
 use crate::AppState;
 use crate::extract::auth::is_cross_site;
+use crate::rate_limit::ClientAddr;
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use keel_domain::FieldError;
@@ -38,21 +38,9 @@ use keel_store::repo::feedback::FeedbackFields;
 use keel_store::repo::ideas::{self, IdeaFields, IdeaFilter, Voter};
 use keel_store::{StoreError, Tx, repo};
 use serde::Deserialize;
-use std::net::IpAddr;
 
 /// Most public ideas the page lists.
 const IDEAS_SHOWN: usize = 200;
-
-/// Where a request came from, for the rate limit.
-pub struct ClientAddr(IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(crate::rate_limit::client_addr(parts)))
-    }
-}
 
 /// A public idea as the portal shows it: nothing about who is behind it.
 pub struct PublicIdea {

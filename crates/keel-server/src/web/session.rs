@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::api::v1::accounts;
 use crate::error::ApiError;
 use crate::extract::auth::{Caller, SESSION_COOKIE, is_cross_site, session_from_cookie};
+use crate::rate_limit::ClientAddr;
 use crate::secrets;
 use askama::Template;
 use axum::Form;
@@ -16,9 +17,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_api_types::NewUser;
 use keel_domain::time::Timestamp;
-use keel_domain::values::Email;
 use keel_store::repo;
 use serde::Deserialize;
+use std::net::IpAddr;
 
 /// How long a browser session lasts.
 const SESSION_DAYS: i64 = 30;
@@ -77,11 +78,13 @@ fn session_cookie(value: &str, max_age_secs: i64, headers: &HeaderMap) -> Header
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Starts a new session (a fresh id every time: no fixation) and redirects.
+/// Starts a new session (a fresh id every time: no fixation; the session
+/// the browser had, if any, is deleted), logs the sign-in, and redirects.
 async fn sign_in(
     app: &AppState,
     user_id: &str,
     headers: &HeaderMap,
+    addr: IpAddr,
     to: &str,
 ) -> Result<Response, PageError> {
     let id = secrets::new_token().map_err(ApiError::Internal)?;
@@ -102,6 +105,7 @@ async fn sign_in(
         &expires.to_rfc3339(),
     )
     .await?;
+    accounts::record_login(&mut tx, user_id, Some(addr), accounts::Via::Web).await?;
     tx.commit().await?;
     let mut res = Redirect::to(to).into_response();
     res.headers_mut().insert(
@@ -155,8 +159,11 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// Checks the form under the sign-in limits: a wrong email or password is
+/// 401 with the form again; too many failures is 429 with `Retry-After`.
 pub async fn login_submit(
     State(app): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -167,24 +174,53 @@ pub async fn login_submit(
         ));
     }
     let next = safe_next(form.next.as_deref());
-    let user = match Email::parse("email", &form.email) {
-        Ok(email) => accounts::check_credentials(&app, &email, &form.password)
-            .await
-            .ok(),
-        Err(_) => None,
+    let attempt = accounts::attempt_login(
+        &app,
+        &form.email,
+        &form.password,
+        addr.0,
+        accounts::Via::Web,
+    )
+    .await;
+    let (status, error, retry_after) = match attempt {
+        Ok(user) => return sign_in(&app, &user.id, &headers, addr.0, next).await,
+        Err(ApiError::Unauthorized(_)) => (
+            StatusCode::UNAUTHORIZED,
+            "The email or password is wrong.".to_string(),
+            None,
+        ),
+        Err(ApiError::TooManyLoginFailures { retry_after_secs }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed sign-ins for this account or from this address. \
+                 Try again in {}.",
+                wait_words(retry_after_secs)
+            ),
+            Some(retry_after_secs),
+        ),
+        Err(e) => return Err(e.into()),
     };
-    match user {
-        Some(user) => sign_in(&app, &user.id, &headers, next).await,
-        None => {
-            let body = LoginPage {
-                chrome: Chrome::bare("Sign in"),
-                email: &form.email,
-                next,
-                error: Some("The email or password is wrong."),
-            }
-            .render()?;
-            Ok((StatusCode::UNAUTHORIZED, axum::response::Html(body)).into_response())
-        }
+    let body = LoginPage {
+        chrome: Chrome::bare("Sign in"),
+        email: &form.email,
+        next,
+        error: Some(error.as_str()),
+    }
+    .render()?;
+    let mut res = (status, axum::response::Html(body)).into_response();
+    if let Some(secs) = retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    Ok(res)
+}
+
+/// "40 seconds", "3 minutes": how long to wait, for people.
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_string(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
     }
 }
 
@@ -200,6 +236,38 @@ pub async fn logout(
         repo::sessions::delete(&mut tx, id_hash.as_str()).await?;
         tx.commit().await?;
     }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", 0, &headers));
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct LogoutAllForm {
+    pub csrf: String,
+    /// A checkbox: also revoke every API token.
+    pub tokens: Option<String>,
+}
+
+/// "Sign out everywhere": ends every session of the signed-in person, this
+/// one included (and, when ticked, every API token), then shows the login
+/// page.
+pub async fn logout_all(
+    State(app): State<AppState>,
+    user: WebUser,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<LogoutAllForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf, &headers)?;
+    accounts::logout_everywhere(
+        &app,
+        &user.0.user.id,
+        form.tokens.is_some(),
+        addr.0,
+        accounts::Via::Web,
+    )
+    .await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut()
         .insert(header::SET_COOKIE, session_cookie("", 0, &headers));
@@ -242,6 +310,7 @@ pub struct SetupForm {
 
 pub async fn setup_submit(
     State(app): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, PageError> {
@@ -284,5 +353,5 @@ pub async fn setup_submit(
     }
     let user = accounts::insert_user(&mut tx, &input, &password_hash, true).await?;
     tx.commit().await?;
-    sign_in(&app, &user.id, &headers, "/workspaces/new").await
+    sign_in(&app, &user.id, &headers, addr.0, "/workspaces/new").await
 }

@@ -186,6 +186,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "derived (SQLite): a trigger numbers each inserted workspace",
     ),
     (
+        "audit_events",
+        "the instance's security record stays where the events happened (an import is recorded there as a new event)",
+    ),
+    (
         "keel_migrations",
         "the instance's schema history, not workspace data",
     ),

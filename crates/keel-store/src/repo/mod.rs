@@ -5,6 +5,7 @@
 //! [`Db`]: crate::Db
 //! [`Tx`]: crate::Tx
 
+pub mod audit;
 pub mod comments;
 pub mod companies;
 pub mod customers;

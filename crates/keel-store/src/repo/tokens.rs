@@ -100,6 +100,13 @@ pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<(
     Ok(())
 }
 
+/// Revokes every token of a user ("log out everywhere"); how many.
+pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str) -> StoreResult<u64> {
+    on_db!(tx.db(), c => sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        .bind(user_id).execute(c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
 /// Records when a token was last used.
 pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
     on_db!(tx.db(), c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")

@@ -2,6 +2,7 @@
 //! `completions`) and their dispatch. They run on a single-threaded tokio
 //! runtime: a CLI command makes a handful of sequential requests.
 
+use super::audit::{self, AuditArgs};
 use super::completions::{self, CompletionsArgs};
 use super::customer::{self, CompanyArgs, CustomerArgs};
 use super::decision::{self, DecisionArgs};
@@ -30,6 +31,7 @@ pub enum ClientCommand {
     /// Sign in to a server and store a personal API token for this computer
     Login(LoginArgs),
     /// Revoke the stored token on the server and delete the local credentials
+    /// (`--everywhere`: end every browser session and revoke every token too)
     Logout(LogoutArgs),
     /// Show who the stored (or given) token belongs to
     Whoami(ClientOpts),
@@ -74,6 +76,8 @@ pub enum ClientCommand {
     Release(ReleaseArgs),
     /// The stakeholder update of a product for a period, as Markdown or HTML
     Update(UpdateArgs),
+    /// The audit log: sign-ins, failed sign-ins, tokens, role changes, exports
+    Audit(AuditArgs),
 }
 
 /// Runs one client command to completion.
@@ -111,6 +115,7 @@ pub fn run(command: ClientCommand) -> Result<()> {
                 ClientCommand::Decision(args) => decision::run(args).await,
                 ClientCommand::Release(args) => release::run(args).await,
                 ClientCommand::Update(args) => update::run(args).await,
+                ClientCommand::Audit(args) => audit::run(args).await,
             }
         })
         .map_err(|err| if is_login { err } else { with_hint(err) })

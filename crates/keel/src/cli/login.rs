@@ -32,6 +32,11 @@ pub struct LogoutArgs {
     /// Delete the local credentials even if the server cannot revoke the token
     #[arg(long)]
     pub force: bool,
+    /// Log out everywhere: end every browser session of the account and
+    /// revoke every one of its API tokens (on all computers), not just this
+    /// computer's
+    #[arg(long)]
+    pub everywhere: bool,
 }
 
 /// Creates a token with email + password and stores it.
@@ -137,6 +142,9 @@ pub async fn logout(args: LogoutArgs) -> Result<()> {
         bail!("not logged in (no credentials in {})", path.display());
     };
     let client = KeelClient::new(server, Some(token.clone()))?;
+    if args.everywhere {
+        return logout_everywhere(&client, server, &path, args.force).await;
+    }
     let note = match &creds.token_id {
         Some(id) => match client.revoke_token(id).await {
             Ok(()) => "token revoked".to_owned(),
@@ -156,6 +164,34 @@ pub async fn logout(args: LogoutArgs) -> Result<()> {
     };
     config::remove(&path)?;
     output::line(format!("Logged out of {server} ({note})."))
+}
+
+/// `keel logout --everywhere`: every session and token of the account
+/// ends on the server (this one included), then the local credentials go.
+async fn logout_everywhere(
+    client: &KeelClient,
+    server: &str,
+    path: &std::path::Path,
+    force: bool,
+) -> Result<()> {
+    let note = match client.logout_all(true).await {
+        Ok(out) => format!(
+            "{} browser session{} ended, {} token{} revoked",
+            out.sessions_ended,
+            if out.sessions_ended == 1 { "" } else { "s" },
+            out.tokens_revoked,
+            if out.tokens_revoked == 1 { "" } else { "s" },
+        ),
+        Err(err) if force => format!("NOT logged out everywhere: {err}"),
+        Err(err) => {
+            return Err(anyhow!(
+                "{err}; nothing was logged out and the credentials are kept \
+                 (use `keel logout --everywhere --force` to delete them anyway)"
+            ));
+        }
+    };
+    config::remove(path)?;
+    output::line(format!("Logged out of {server} everywhere ({note})."))
 }
 
 /// Shows the account behind the token.

@@ -5,6 +5,7 @@
 //! through `keel-client` only.
 
 mod admin;
+mod audit;
 mod backup;
 mod client;
 mod completions;

@@ -1,6 +1,7 @@
 //! Version 1 of the JSON API: one module per resource.
 
 pub mod accounts;
+pub mod audit;
 pub mod bulk;
 pub mod comments;
 pub(crate) mod convert;

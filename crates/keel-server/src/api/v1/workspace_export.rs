@@ -8,6 +8,7 @@ use super::convert;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, WorkspaceCtx};
+use crate::rate_limit::ClientAddr;
 use crate::reply;
 use axum::body::Body;
 use axum::extract::State;
@@ -33,6 +34,7 @@ pub const MAX_IMPORT_BYTES: usize = 256 * 1024 * 1024;
 pub async fn export_workspace(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
+    addr: ClientAddr,
 ) -> ApiResult<Response> {
     // Everything, customers' personal data included: the workspace's
     // managers only.
@@ -41,7 +43,7 @@ pub async fn export_workspace(
     let doc = export::export_workspace(&app.store, &ctx.workspace.id, &now)
         .await?
         .ok_or(ApiError::NotFound("no such workspace"))?;
-    record_export(&ctx, &doc);
+    record_export(&app, &ctx, addr, &doc).await?;
     let mut response = axum::Json(doc).into_response();
     let day = now.get(..10).unwrap_or("export");
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -57,7 +59,12 @@ pub async fn export_workspace(
 
 /// The one place an export is recorded (the audit log's `export` event
 /// belongs here).
-fn record_export(ctx: &WorkspaceCtx, doc: &serde_json::Value) {
+async fn record_export(
+    app: &AppState,
+    ctx: &WorkspaceCtx,
+    addr: ClientAddr,
+    doc: &serde_json::Value,
+) -> ApiResult<()> {
     let rows: usize = doc["tables"]
         .as_object()
         .map(|t| t.values().filter_map(|r| r.as_array().map(Vec::len)).sum())
@@ -68,6 +75,19 @@ fn record_export(ctx: &WorkspaceCtx, doc: &serde_json::Value) {
         rows,
         "workspace exported"
     );
+    // Written before the document leaves: no export goes unrecorded.
+    let mut tx = app.store.begin().await?;
+    repo::audit::record_export(
+        &mut tx,
+        &ctx.workspace.id,
+        &ctx.caller.user.id,
+        &ctx.workspace.slug,
+        Some(&addr.0.to_string()),
+        Some(serde_json::json!({ "rows": rows })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Imports an export document as a new workspace (instance admins). All
@@ -118,7 +138,7 @@ pub async fn import_workspace(
             ImportError::Exists { field, message } => ApiError::Conflict { field, message },
             ImportError::Store(e) => e.into(),
         })?;
-    record_import(&caller, &imported);
+    record_import(&app, &caller, &imported).await?;
     let access = repo::workspaces::access(app.store.db(), &imported.slug, &caller.user.id)
         .await?
         .ok_or(ApiError::NotFound("no such workspace"))?;
@@ -130,7 +150,11 @@ pub async fn import_workspace(
 }
 
 /// The one place an import is recorded.
-fn record_import(caller: &Caller, imported: &export::Imported) {
+async fn record_import(
+    app: &AppState,
+    caller: &Caller,
+    imported: &export::Imported,
+) -> ApiResult<()> {
     tracing::info!(
         workspace = %imported.workspace_id,
         user = %caller.user.id,
@@ -138,4 +162,22 @@ fn record_import(caller: &Caller, imported: &export::Imported) {
         users_created = imported.users_created,
         "workspace imported"
     );
+    let mut tx = app.store.begin().await?;
+    repo::audit::record(
+        &mut tx,
+        &repo::audit::NewEvent {
+            workspace_id: Some(&imported.workspace_id),
+            actor_id: Some(&caller.user.id),
+            action: repo::audit::action::IMPORT,
+            target: &imported.slug,
+            ip: None,
+            detail: Some(serde_json::json!({
+                "rows": imported.rows,
+                "users_created": imported.users_created,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

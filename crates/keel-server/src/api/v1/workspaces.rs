@@ -4,6 +4,7 @@ use super::{PageParams, convert, page_of};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, IfMatch, Json, Query, WorkspaceCtx};
+use crate::rate_limit::ClientAddr;
 use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,6 +16,33 @@ use keel_domain::time::Timestamp;
 use keel_domain::values::{Slug, line};
 use keel_domain::{Permission, Role, ValidationErrors};
 use keel_store::repo;
+use keel_store::repo::audit::{NewEvent, action};
+use serde_json::json;
+
+/// Logs a change of membership (added, role changed, deactivated or
+/// reactivated) in the transaction that makes it.
+async fn record_member_change(
+    tx: &mut keel_store::Tx,
+    ctx: &WorkspaceCtx,
+    addr: &ClientAddr,
+    member_id: &str,
+    detail: serde_json::Value,
+) -> ApiResult<()> {
+    let ip = addr.0.to_string();
+    repo::audit::record(
+        tx,
+        &NewEvent {
+            workspace_id: Some(&ctx.workspace.id),
+            actor_id: Some(&ctx.caller.user.id),
+            action: action::ROLE_CHANGED,
+            target: member_id,
+            ip: Some(&ip),
+            detail: Some(detail),
+        },
+    )
+    .await?;
+    Ok(())
+}
 
 /// Validates and creates a workspace owned by `owner_id` (API and pages).
 pub(crate) async fn create(
@@ -129,6 +157,7 @@ pub async fn update_workspace(
 pub async fn add_member(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
+    addr: ClientAddr,
     Json(body): Json<NewMember>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::ManageMembers)?;
@@ -151,6 +180,14 @@ pub async fn add_member(
         &user.id,
         role,
         &Timestamp::now().to_rfc3339(),
+    )
+    .await?;
+    record_member_change(
+        &mut tx,
+        &ctx,
+        &addr,
+        &user.id,
+        json!({"change": "added", "email": user.email, "role": role.as_str()}),
     )
     .await?;
     tx.commit().await?;
@@ -197,6 +234,7 @@ pub async fn list_members(
 pub async fn update_member(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
+    addr: ClientAddr,
     Path((_ws, who)): Path<(String, String)>,
     IfMatch(expected): IfMatch,
     Json(body): Json<MemberPatch>,
@@ -235,6 +273,27 @@ pub async fn update_member(
         &Timestamp::now().to_rfc3339(),
     )
     .await?;
+    if current.role != new_role || current.active != active {
+        let change = match (current.active, active) {
+            (true, false) => "deactivated",
+            (false, true) => "reactivated",
+            _ => "role",
+        };
+        record_member_change(
+            &mut tx,
+            &ctx,
+            &addr,
+            &current.user.id,
+            json!({
+                "change": change,
+                "email": current.user.email,
+                "from": current.role.as_str(),
+                "to": new_role.as_str(),
+                "active": active,
+            }),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(reply::ok_versioned(
         &convert::membership(&m, &ctx.workspace.slug),
