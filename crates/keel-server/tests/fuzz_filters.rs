@@ -54,7 +54,7 @@ fn value() -> BoxedStrategy<String> {
         Just("9223372036854775808"),
         Just(""),
     ]
-    .prop_map(|s| enc(s));
+    .prop_map(enc);
     prop_oneof![
         4 => raw,
         2 => "\\PC{0,24}".prop_map(|s| enc(&s)),
