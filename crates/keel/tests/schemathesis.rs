@@ -3,7 +3,9 @@
 //! every response matches the OpenAPI schema, and every status code is one
 //! the document lists.
 //!
-//! Runs when `KEEL_TEST_SCHEMATHESIS` names the `st` executable or the
+//! Runs on SQLite, and again on PostgreSQL when `KEEL_TEST_POSTGRES_URL`
+//! is set (a fresh database that the server migrates), when
+//! `KEEL_TEST_SCHEMATHESIS` names the `st` executable or the
 //! virtualenv holding it (`.ci/run` makes one). Without it the test says
 //! loudly that it did not run, and fails under
 //! `KEEL_TEST_REQUIRE_SCHEMATHESIS=1` (as in CI).
@@ -15,6 +17,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keel_store::Backend;
+use keel_testkit::{TestDb, backends};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,8 +27,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The whole schemathesis run must end within this (CI budget; the run
-/// takes about a minute on a 2-core machine).
+/// Both schemathesis runs (SQLite, PostgreSQL) must end within this (CI
+/// budget; each takes one to two minutes on a 2-core machine).
 const RUN_TIMEOUT: Duration = Duration::from_secs(330);
 
 /// Operations left out, each for a reason schemathesis cannot work around:
@@ -60,13 +64,19 @@ impl Drop for Server {
     }
 }
 
-fn start_server() -> Server {
+/// `keel serve` on a free port: on SQLite in a fresh data dir, or on the
+/// PostgreSQL database `database_url`.
+fn start_server(database_url: Option<&str>) -> Server {
     let dir = std::env::temp_dir().join(format!("keel-schemathesis-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.join("data"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keel"));
+    cmd.args(["serve", "--bind", "127.0.0.1:0"]);
+    match database_url {
+        Some(url) => cmd.args(["--database-url", url]),
+        None => cmd.arg("--data-dir").arg(dir.join("data")),
+    };
+    let mut child = cmd
         .current_dir(&dir)
         .env("KEEL_LOG", "warn")
         .env_remove("KEEL_DATABASE_URL")
@@ -448,7 +458,13 @@ fn env_or(name: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_string())
 }
 
-fn run_schemathesis(st: &Path, server: &Server, token: &str, config_dir: &Path) -> (bool, String) {
+fn run_schemathesis(
+    st: &Path,
+    server: &Server,
+    token: &str,
+    config_dir: &Path,
+    deadline: Instant,
+) -> (bool, String) {
     let mut cmd = Command::new(st);
     cmd.current_dir(config_dir)
         .arg("run")
@@ -456,7 +472,8 @@ fn run_schemathesis(st: &Path, server: &Server, token: &str, config_dir: &Path) 
         .args(["--header", &format!("Authorization: Bearer {token}")])
         .args([
             "--checks",
-            "not_a_server_error,response_schema_conformance,status_code_conformance",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,\
+             content_type_conformance",
         ])
         // Few examples per operation and a fixed seed keep the run short
         // and repeatable; both can be raised for a longer hunt (README).
@@ -474,7 +491,7 @@ fn run_schemathesis(st: &Path, server: &Server, token: &str, config_dir: &Path) 
     if let Ok(extra) = std::env::var("KEEL_SCHEMATHESIS_ARGS") {
         cmd.args(extra.split_whitespace());
     }
-    let mut timeout = RUN_TIMEOUT;
+    let mut timeout = deadline.saturating_duration_since(Instant::now());
     if std::env::var_os("KEEL_SCHEMATHESIS_MAX_EXAMPLES").is_some()
         || std::env::var_os("KEEL_SCHEMATHESIS_ARGS").is_some()
     {
@@ -530,21 +547,43 @@ fn schemathesis_finds_no_server_errors_and_no_schema_mismatches() {
         st.display()
     );
 
-    let server = start_server();
-    let (token, ids) = seed(&server);
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    for backend in backends() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let db = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(rt.block_on(TestDb::empty(Backend::Postgres))),
+        };
+        let server = start_server(db.as_ref().map(TestDb::url).as_deref());
+        run_against(&st, &server, backend, deadline);
+        drop(server);
+        if let Some(db) = db {
+            rt.block_on(db.finish());
+        }
+    }
+}
+
+fn run_against(st: &Path, server: &Server, backend: Backend, deadline: Instant) {
+    let (token, ids) = seed(server);
     let doc = fetch_openapi(&server.url);
     let config_dir = server.dir.join("st");
     std::fs::create_dir_all(&config_dir).unwrap();
     let config = config(&doc, &ids);
     std::fs::write(config_dir.join("schemathesis.toml"), &config).unwrap();
 
-    let (ok, output) = run_schemathesis(&st, &server, &token, &config_dir);
+    let (ok, output) = run_schemathesis(st, server, &token, &config_dir, deadline);
     // The summary at the end says which operations failed and how to
     // reproduce each (a curl line per failure).
-    println!("{output}");
-    assert!(ok, "schemathesis found problems (output above)");
+    println!("== schemathesis on {backend:?}\n{output}");
+    assert!(
+        ok,
+        "schemathesis found problems on {backend:?} (output above)"
+    );
     assert!(
         output.contains(" passed"),
-        "schemathesis ran no test case:\n{output}"
+        "schemathesis ran no test case on {backend:?}:\n{output}"
     );
 }
