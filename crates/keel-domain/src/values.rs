@@ -316,6 +316,28 @@ mod tests {
             }
         }
 
+        /// Fuzz: near-misses of a key (signs, spaces, unicode digits,
+        /// huge numbers, several dashes, lower case) never panic; what
+        /// parses prints back exactly, has a number from 1 and a valid
+        /// product key; the rest is refused naming the field.
+        #[test]
+        fn fuzz_task_key_near_misses_round_trip_or_are_refused(
+            prefix in "[A-Za-z0-9_ -]{0,12}|\\PC{0,4}",
+            sep in prop_oneof![Just("-"), Just("--"), Just(" - "), Just("‐"), Just("")],
+            number in "[0-9]{0,22}|[+-][0-9]{1,4}|[٠-٩]{1,3}|0x1f|1e3| 7|7 ",
+        ) {
+            let s = format!("{prefix}{sep}{number}");
+            match TaskKey::parse("task", &s) {
+                Ok(k) => {
+                    prop_assert_eq!(k.to_string(), s.clone());
+                    prop_assert!(k.number >= 1);
+                    prop_assert!(ProductKey::parse("p", k.product.as_str()).is_ok());
+                    prop_assert_eq!(TaskKey::parse("task", &k.to_string()), Ok(k));
+                }
+                Err(e) => prop_assert_eq!(e.field, "task"),
+            }
+        }
+
         #[test]
         fn valid_task_keys_parse(p in "[A-Z][A-Z0-9]{1,9}", n in 1i64..1_000_000_000) {
             let s = TaskKey::format(&p, n);

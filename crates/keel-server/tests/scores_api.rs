@@ -340,6 +340,15 @@ async fn the_manual_order_moves_with_reasons_in_the_history() {
             .await
             .expect(422);
         assert_eq!(r.error_fields(), ["after"]);
+        // Regression (schemathesis): an empty id was a 500 (a panic).
+        for (body, name) in [
+            (json!({"before": null, "after": "", "reason": "x"}), "after"),
+            (json!({"after": "  ", "reason": "x"}), "after"),
+            (json!({"before": "", "reason": "x"}), "before"),
+        ] {
+            let r = app.post(&rank(&a), &admin, body).await.expect(422);
+            assert_eq!(r.error_fields(), [name]);
+        }
         app.post(&rank(&a), &viewer, json!({"before": id(&c), "reason": "x"}))
             .await
             .expect(403);

@@ -804,4 +804,157 @@ mod tests {
         assert_eq!(letters(701), "ZZ");
         assert_eq!(letters(702), "AAA");
     }
+
+    mod fuzz {
+        //! The feedback CSV importer against generated files: real-looking
+        //! exports with hostile cells, and plain garbage bytes.
+        use super::*;
+        use proptest::prelude::*;
+
+        fn cell() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(""),
+                Just("Export is slow"),
+                Just("survey"),
+                Just("Sales call"),
+                Just("radio"),
+                Just("2026-02-30"),
+                Just("2026-01-01 10:00:00"),
+                Just("yesterday"),
+                Just("ana@acme.test"),
+                Just("not-an-email"),
+                Just("a;b;c"),
+                Just("positive"),
+                Just("meh"),
+                Just("\"quoted, \"\"x\"\"\""),
+                Just("\"unterminated"),
+                Just("\"multi\nline\""),
+                Just("\u{0}"),
+                Just("\u{FEFF}"),
+                Just("\r"),
+                Just("=cmd|' /C calc'!A0"),
+                Just("<script>alert(1)</script>"),
+                Just("\u{202e}"),
+            ]
+            .prop_map(String::from)
+            .boxed()
+            .prop_union("\\PC{0,16}".prop_map(String::from).boxed())
+        }
+
+        fn header() -> impl Strategy<Value = Vec<String>> {
+            let name = prop_oneof![
+                Just("text"),
+                Just("Text"),
+                Just("source"),
+                Just("customer email"),
+                Just("customer_name"),
+                Just("tags"),
+                Just("sentiment"),
+                Just("received_on"),
+                Just("date"),
+                Just("What?"),
+                Just(""),
+                Just("text"),
+            ]
+            .prop_map(String::from);
+            proptest::collection::vec(name, 0..7)
+        }
+
+        fn file() -> impl Strategy<Value = Vec<u8>> {
+            (
+                any::<bool>(),
+                header(),
+                proptest::collection::vec(proptest::collection::vec(cell(), 0..8), 0..12),
+                any::<bool>(),
+            )
+                .prop_map(|(bom, header, rows, crlf)| {
+                    let end = if crlf { "\r\n" } else { "\n" };
+                    let mut out = if bom {
+                        "\u{FEFF}".to_string()
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&header.join(","));
+                    for row in rows {
+                        out.push_str(end);
+                        out.push_str(&row.join(","));
+                    }
+                    out.into_bytes()
+                })
+        }
+
+        fn plan(mapped: bool) -> Plan {
+            let mut errors = Errors::default();
+            let map: Vec<String> = if mapped {
+                vec!["What?:text".into(), "date:received_on".into()]
+            } else {
+                Vec::new()
+            };
+            Plan {
+                mapping: parse_map(&map, &mut errors),
+                default_source: mapped.then_some(FeedbackSource::Survey),
+                today: "2026-05-01".into(),
+            }
+        }
+
+        /// Never panics; every problem names a line of the file (or the
+        /// body as a whole) and says something; rows come only from a
+        /// clean file and each sits on a line that exists.
+        fn check(bytes: &[u8], plan: &Plan) -> Result<(), TestCaseError> {
+            let out = read(bytes, plan);
+            let lines = bytes
+                .iter()
+                .filter(|b| **b == b'\n' || **b == b'\r')
+                .count()
+                + 1;
+            for e in &out.errors.listed {
+                prop_assert!(!e.message.trim().is_empty(), "{:?}", e);
+                match e.line {
+                    Some(line) => {
+                        prop_assert!(
+                            line >= 1 && line <= lines,
+                            "line {} of {}: {:?}",
+                            line,
+                            lines,
+                            e
+                        );
+                        prop_assert!(e.field.starts_with(&format!("line {line}")), "{:?}", e);
+                    }
+                    None => prop_assert!(
+                        ["body", "map", "source"].contains(&e.field.as_str()),
+                        "{:?}",
+                        e
+                    ),
+                }
+            }
+            prop_assert!(out.errors.total >= out.errors.listed.len());
+            if out.errors.is_empty() {
+                prop_assert_eq!(out.rows.len(), out.data_rows);
+                prop_assert!(out.data_rows > 0);
+                for r in &out.rows {
+                    prop_assert!(r.line >= 2 && r.line <= lines);
+                    prop_assert!(!r.text.trim().is_empty());
+                    prop_assert!(!r.text.contains('\0'));
+                }
+            } else {
+                prop_assert!(out.rows.is_empty());
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn generated_exports_are_read_or_refused_by_line(bytes in file(), mapped in any::<bool>()) {
+                check(&bytes, &plan(mapped))?;
+            }
+
+            #[test]
+            fn garbage_bytes_are_refused_without_panicking(
+                bytes in proptest::collection::vec(any::<u8>(), 0..300),
+                mapped in any::<bool>(),
+            ) {
+                check(&bytes, &plan(mapped))?;
+            }
+        }
+    }
 }

@@ -509,4 +509,107 @@ mod tests {
         assert_eq!(q.page_href(3), "?sort=priority&group=status&page=3");
         assert_eq!(q.sort_keys().len(), 2, "group first, then the sort");
     }
+
+    mod fuzz {
+        //! The saved-view / list filter syntax (`?status=todo,done&sort=…`)
+        //! against generated query strings, valid and hostile.
+        use super::*;
+        use proptest::prelude::*;
+
+        fn key() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("status"),
+                Just("priority"),
+                Just("type"),
+                Just("assignee"),
+                Just("label"),
+                Just("q"),
+                Just("sort"),
+                Just("dir"),
+                Just("group"),
+                Just("page"),
+                Just("x"),
+                Just(""),
+            ]
+            .prop_map(String::from)
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("todo,in_progress"),
+                Just("todo,,todo"),
+                Just("urgent"),
+                Just("bug"),
+                Just("me"),
+                Just("none"),
+                Just("ana@example.com"),
+                Just("priority"),
+                Just("updated"),
+                Just("desc"),
+                Just("asc"),
+                Just("status"),
+                Just("0"),
+                Just("4294967296"),
+                Just("-1"),
+                Just("1"),
+                Just("%00"),
+                Just("%ff%fe"),
+                Just("%E2%80%AE"),
+                Just("a%2Cb"),
+                Just("+"),
+                Just("%"),
+            ]
+            .prop_map(String::from)
+            .boxed()
+            .prop_union("[ -~]{0,12}".prop_map(String::from).boxed())
+            .or("\\PC{0,8}".prop_map(String::from).boxed())
+        }
+
+        fn query() -> impl Strategy<Value = String> {
+            proptest::collection::vec((key(), value(), any::<bool>()), 0..8).prop_map(|pairs| {
+                let mut q = String::from("?");
+                for (k, v, eq) in pairs {
+                    q.push_str(&k);
+                    if eq {
+                        q.push('=');
+                    }
+                    q.push_str(&v);
+                    q.push('&');
+                }
+                q
+            })
+        }
+
+        proptest! {
+            /// Strict parsing never panics and names `query`; what it
+            /// accepts has a canonical form that reads back the same.
+            #[test]
+            fn parse_never_panics_and_canonical_round_trips(raw in query()) {
+                match ListQuery::parse(&raw) {
+                    Ok(q) => {
+                        let canonical = q.canonical();
+                        let back = ListQuery::parse(&canonical);
+                        prop_assert!(back.is_ok(), "{:?} -> {:?}: {:?}", raw, canonical, back);
+                        let back = back.unwrap();
+                        prop_assert_eq!(back.canonical(), canonical.clone());
+                        prop_assert_eq!(ListQuery { page: 1, ..back }, ListQuery { page: 1, ..q });
+                    }
+                    Err(e) => prop_assert_eq!(e.field, "query"),
+                }
+            }
+
+            /// Pages read any address bar without panicking, and what
+            /// they read is valid.
+            #[test]
+            fn lenient_reads_anything(raw in query(), junk in "\\PC{0,40}") {
+                for raw in [raw, junk] {
+                    let q = ListQuery::lenient(&raw);
+                    prop_assert!(q.page >= 1);
+                    prop_assert!(ListQuery::parse(&q.canonical()).is_ok(), "{:?}", raw);
+                    let _ = q.page_href(q.page);
+                    let _ = q.sort_href(SortBy::Priority);
+                }
+            }
+        }
+    }
 }

@@ -323,6 +323,11 @@ pub async fn rank_feature(
             ("before", String::new(), false)
         }
     };
+    // `"after": ""` named no feature: without this it moved past the end
+    // of the list and the handler panicked (found by schemathesis).
+    if target_id.is_empty() && input.before.is_some() != input.after.is_some() {
+        errors.push(FieldError::new(field, "must be a feature id"));
+    }
     let mut tx = app.store.begin().await?;
     let current = store::get(tx.db(), &ws, &id)
         .await?

@@ -269,7 +269,7 @@ fn customers(rows: &[import::Row]) -> Vec<ImportCustomer> {
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, description = "Problems in the request or the file, each with its line and column; nothing was written",
-            body = ImportProblem)),
+            body = ImportProblem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn import_feedback(
     State(app): State<AppState>,

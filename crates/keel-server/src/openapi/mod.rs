@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document, assembled from the handlers' annotations by
 //! `utoipa-axum` so it cannot drift from the routes that exist.
 
+mod shared_responses;
+
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -54,5 +56,7 @@ impl Modify for BearerAuth {
 
 /// The full document, as served at `/api/v1/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    crate::api::router().into_openapi()
+    let mut doc = crate::api::router().into_openapi();
+    shared_responses::add(&mut doc);
+    doc
 }
