@@ -2,6 +2,7 @@
 //! binaries (starting the server, seeding, load loops, reports, scratch
 //! space).
 
+pub mod events;
 pub mod load;
 pub mod report;
 pub mod rng;

@@ -134,6 +134,16 @@ pub fn keel_binary(path: &Path) -> Result<PathBuf> {
     })
 }
 
+/// The benchmark's own async runtime with `threads` worker threads (it
+/// shares the machine with the server).
+pub fn runtime(threads: usize) -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 /// The HTTP client of every benchmark: no proxy, generous timeout (a
 /// timeout is reported as an error, not waited out forever).
 pub fn http_client() -> Result<reqwest::Client> {

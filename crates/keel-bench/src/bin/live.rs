@@ -18,8 +18,9 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use futures_util::StreamExt;
+use keel_bench::events;
 use keel_bench::load::percentile_ms;
-use keel_bench::scratch::{http_client, keel_binary, on_fresh_backend};
+use keel_bench::scratch::{http_client, keel_binary, on_fresh_backend, runtime};
 use keel_bench::seed::{self, Fixture, PRODUCT_KEY};
 use keel_bench::server::{DataSource, Server};
 use serde_json::{Value, json};
@@ -29,8 +30,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,12 +70,7 @@ fn main() -> Result<()> {
     if args.subscribers.is_empty() || args.writes == 0 {
         bail!("--subscribers and --writes need positive numbers");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.client_threads.max(1))
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    runtime(args.client_threads)?.block_on(async {
         let keel_bin = keel_binary(&args.keel_bin)?;
         on_fresh_backend(
             args.postgres.as_deref(),
@@ -140,22 +134,12 @@ async fn measure(
     fixture: &Fixture,
     subscribers: usize,
 ) -> Result<Row> {
-    let ws_url = format!(
-        "{}/api/v1/workspaces/{}/events",
-        server.base.replacen("http://", "ws://", 1),
-        fixture.workspace_slug
-    );
     let expected: Arc<Mutex<Option<Vec<String>>>> = Arc::new(Mutex::new(None));
     let mut listeners = Vec::with_capacity(subscribers);
     for i in 0..subscribers {
-        let mut request = ws_url.as_str().into_client_request()?;
-        request.headers_mut().insert(
-            "authorization",
-            HeaderValue::from_str(&format!("Bearer {}", fixture.token))?,
-        );
-        let (socket, _) = tokio_tungstenite::connect_async(request)
+        let socket = events::subscribe(&server.base, &fixture.workspace_slug, &fixture.token)
             .await
-            .with_context(|| format!("subscriber {i} could not connect to {ws_url}"))?;
+            .with_context(|| format!("subscriber {i}"))?;
         listeners.push(tokio::spawn(listen(socket, expected.clone())));
     }
 

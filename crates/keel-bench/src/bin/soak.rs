@@ -16,9 +16,10 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use futures_util::StreamExt;
+use keel_bench::events;
 use keel_bench::load::{LIST_FILTERS, percentile_ms};
 use keel_bench::rng::Rng;
-use keel_bench::scratch::{http_client, keel_binary, on_fresh_backend};
+use keel_bench::scratch::{http_client, keel_binary, on_fresh_backend, runtime};
 use keel_bench::seed::{self, LABELS, PRODUCT_KEY, pick_labels};
 use keel_bench::server::{DataSource, Server};
 use serde_json::json;
@@ -27,8 +28,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -122,12 +121,7 @@ fn main() -> Result<()> {
     if args.clients == 0 {
         bail!("--clients must be positive");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.client_threads.max(1))
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    runtime(args.client_threads)?.block_on(async {
         let keel_bin = keel_binary(&args.keel_bin)?;
         on_fresh_backend(
             args.postgres.as_deref(),
@@ -173,24 +167,14 @@ async fn run(args: &Args, keel_bin: &Path, data: &DataSource, workdir: &Path) ->
     );
 
     // Subscribers first, so they see the whole run.
-    let ws_url = format!(
-        "{}/api/v1/workspaces/{}/events",
-        server.base.replacen("http://", "ws://", 1),
-        fixture.workspace_slug
-    );
-    let events = Arc::new(AtomicU64::new(0));
+    let received = Arc::new(AtomicU64::new(0));
     let until = Instant::now() + Duration::from_secs(args.duration);
     let mut subscribers = Vec::with_capacity(args.subscribers);
     for i in 0..args.subscribers {
-        let mut request = ws_url.as_str().into_client_request()?;
-        request.headers_mut().insert(
-            "authorization",
-            HeaderValue::from_str(&format!("Bearer {}", fixture.token))?,
-        );
-        let (socket, _) = tokio_tungstenite::connect_async(request)
+        let socket = events::subscribe(&server.base, &fixture.workspace_slug, &fixture.token)
             .await
-            .with_context(|| format!("subscriber {i} could not connect"))?;
-        subscribers.push(tokio::spawn(subscribe(socket, events.clone(), until)));
+            .with_context(|| format!("subscriber {i}"))?;
+        subscribers.push(tokio::spawn(count_events(socket, received.clone(), until)));
     }
 
     let shared = Arc::new(Shared {
@@ -281,7 +265,7 @@ async fn run(args: &Args, keel_bin: &Path, data: &DataSource, workdir: &Path) ->
         "\nEvents received by the subscribers: {} ({} subscribers dropped).\n\
          Server RSS: median {:.1} MiB over the first {MEMORY_WINDOW} s, {:.1} MiB over the last \
          {MEMORY_WINDOW} s ({:+.1} %); peak sample {:.1} MiB.\n",
-        events.load(Ordering::Relaxed),
+        received.load(Ordering::Relaxed),
         dropped,
         first as f64 / 1024.0,
         last as f64 / 1024.0,
@@ -312,7 +296,7 @@ fn median(values: &[u64]) -> u64 {
 }
 
 /// Counts events until `until`; false when the stream ended early.
-async fn subscribe<S>(mut socket: S, events: Arc<AtomicU64>, until: Instant) -> bool
+async fn count_events<S>(mut socket: S, events: Arc<AtomicU64>, until: Instant) -> bool
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
         + futures_util::Sink<Message>
