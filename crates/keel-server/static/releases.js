@@ -69,8 +69,12 @@ if (summary) {
   const path = `${base}/features/${summary.dataset.customerSummary}/customer-summary`;
   const input = summary.querySelector('[data-customer-summary-input]');
   const text = summary.querySelector('[data-customer-summary-text]');
+  // What the PM typed before the saved summary arrived wins: a late answer
+  // must not wipe it (and then save an empty summary).
+  let typed = false;
+  input?.addEventListener('input', () => { typed = true; });
   api('GET', path).then((s) => {
-    if (input) input.value = s.customer_summary;
+    if (input && !typed) input.value = s.customer_summary;
     if (text) text.textContent = s.customer_summary || 'Release notes use the title.';
   }).catch((err) => announce(`Could not load the summary: ${err.message}`));
   summary.querySelector('[data-customer-summary-form]')?.addEventListener('submit', async (e) => {
