@@ -39,8 +39,10 @@ pub struct AppState {
     pub live: live::LiveBus,
     /// Similar feedback and themes: the model, if any, and its worker.
     pub insight: insight::Insight,
-    /// The OpenAPI document, rendered once at start-up.
-    pub openapi_json: std::sync::Arc<String>,
+    /// The OpenAPI document, rendered on first request and kept. Not built
+    /// at start-up: it walks every route's description, which would make
+    /// an idle server touch (and keep resident) most of the binary's code.
+    openapi_json: std::sync::Arc<std::sync::OnceLock<axum::body::Bytes>>,
     /// Submissions and votes on public portals, per client address.
     pub portal_limiter: std::sync::Arc<rate_limit::RateLimiter>,
     /// Failed sign-ins, per account and per client address.
@@ -52,12 +54,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        let doc = openapi::document().to_pretty_json().unwrap_or_default();
         Self {
             store,
             live: live::LiveBus::default(),
             insight: insight::Insight::default(),
-            openapi_json: std::sync::Arc::new(doc),
+            openapi_json: Default::default(),
             // A visitor may send 20 at once, then one every 20 s (180 an hour).
             portal_limiter: std::sync::Arc::new(rate_limit::RateLimiter::new(
                 20,
@@ -74,6 +75,16 @@ impl AppState {
     pub fn start_background(&self) {
         live::spawn_fanout(self.store.clone(), self.live.clone());
         self.insight.spawn_worker(self.store.clone());
+    }
+
+    /// The OpenAPI document as JSON, rendered once.
+    pub fn openapi_json(&self) -> axum::body::Bytes {
+        self.openapi_json
+            .get_or_init(|| {
+                let doc = openapi::document().to_pretty_json().unwrap_or_default();
+                axum::body::Bytes::from(doc)
+            })
+            .clone()
     }
 
     /// A real argon2id hash of a random password, so a login for an unknown
@@ -95,7 +106,7 @@ impl AppState {
 /// The complete router: API, OpenAPI document, health check, with request
 /// ids, tracing, a body limit and panic catching.
 pub fn build_router(state: AppState) -> Router {
-    let (api, _doc) = api::router().split_for_parts();
+    let api = api::serving_router();
     let request_id = HeaderName::from_static("x-request-id");
     api.merge(web::router())
         .with_state(state)

@@ -70,7 +70,10 @@ pub const EVENTS_CHANNEL: &str = "keel_events";
 pub fn notify_event(backend: Backend) -> Option<&'static str> {
     match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => Some("SELECT pg_notify('keel_events', $1)"),
+        // `$1` is the workspace id, whose counter was just advanced.
+        Backend::Postgres => Some(
+            "SELECT pg_notify('keel_events', $1 || ':' || event_seq) FROM workspaces WHERE id = $1",
+        ),
     }
 }
 

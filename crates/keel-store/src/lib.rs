@@ -10,6 +10,7 @@
 //! wait for writers (WAL).
 
 mod backup;
+pub mod batch;
 #[macro_use]
 mod db;
 pub mod dialect;
@@ -77,13 +78,19 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // No ping before handing out a connection: the file is local, a
+        // broken connection shows as an error on the query itself, and with
+        // sqlx every ping is one more round trip to the connection's thread
+        // (a statement on the pool would cost two hops instead of one).
         let write = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.clone())
             .await?;
         let read = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.read_only(true))

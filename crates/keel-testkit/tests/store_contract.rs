@@ -193,3 +193,65 @@ async fn rolled_back_creates_leave_no_gap_and_updates_check_versions() {
         db.finish().await;
     }
 }
+
+/// A batch runs its statements in order in one transaction, binds each
+/// statement's own `$n`, returns the last statement's rows, and leaves
+/// nothing behind when one statement fails.
+#[tokio::test]
+async fn batches_run_in_order_and_fail_whole() {
+    use keel_store::batch::Batch;
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        db.store
+            .execute_admin(
+                "CREATE TABLE batch_probe (id TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT)",
+            )
+            .await
+            .unwrap();
+
+        let mut tx = db.store.begin().await.unwrap();
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO batch_probe (id, n, note) VALUES ($1, $2, '$1 stays text')",
+            vec!["a".into(), 1i64.into()],
+        );
+        batch.push(
+            "UPDATE batch_probe SET n = n + $1 WHERE id = $2",
+            vec![41i64.into(), "a".into()],
+        );
+        batch.push(
+            "SELECT n, note FROM batch_probe WHERE id = $1",
+            vec!["a".into()],
+        );
+        let (n, note): (i64, String) = batch.fetch_one(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(n, 42, "{backend:?}: the update saw the insert before it");
+        assert_eq!(note, "$1 stays text", "{backend:?}");
+
+        // The second statement clashes with `a`: the whole batch is undone.
+        let mut tx = db.store.begin().await.unwrap();
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO batch_probe (id, n) VALUES ($1, $2)",
+            vec!["b".into(), 1i64.into()],
+        );
+        batch.push(
+            "INSERT INTO batch_probe (id, n) VALUES ($1, $2)",
+            vec!["a".into(), 2i64.into()],
+        );
+        batch.push("UPDATE batch_probe SET n = 0", vec![]);
+        let err = batch.execute(&mut tx).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict(_)),
+            "{backend:?}: {err:?}"
+        );
+        drop(tx);
+        let mut tx = db.store.begin().await.unwrap();
+        let mut batch = Batch::new();
+        batch.push("SELECT id, n FROM batch_probe ORDER BY id", vec![]);
+        let rows: Vec<(String, i64)> = batch.fetch_all(&mut tx).await.unwrap();
+        assert_eq!(rows, vec![("a".to_string(), 42)], "{backend:?}");
+        drop(tx);
+        db.finish().await;
+    }
+}

@@ -1,5 +1,6 @@
 //! Comments on tasks and the task history (activity) they share a page with.
 
+use crate::batch::Batch;
 use crate::repo::{cursor_id, person};
 use crate::{Db, StoreError, StoreResult, Tx};
 use keel_domain::ids::new_id;
@@ -105,13 +106,46 @@ pub async fn record_activity(
     change: Option<(&str, Option<&str>, Option<&str>)>,
     now: &str,
 ) -> StoreResult<()> {
+    let mut batch = Batch::new();
+    push_activity(
+        &mut batch,
+        workspace_id,
+        task_id,
+        actor_id,
+        action,
+        change,
+        now,
+    );
+    batch.execute(tx).await
+}
+
+/// Adds [`record_activity`]'s insert to `batch`, for writers that send it
+/// with their other statements.
+pub fn push_activity(
+    batch: &mut Batch,
+    workspace_id: &str,
+    task_id: &str,
+    actor_id: &str,
+    action: &str,
+    change: Option<(&str, Option<&str>, Option<&str>)>,
+    now: &str,
+) {
     let (field, from, to) = change.map_or((None, None, None), |(f, a, b)| (Some(f), a, b));
-    on_db!(tx.db(), c => sqlx::query(
+    batch.push(
         "INSERT INTO activity (id, workspace_id, task_id, actor_id, action, field, old_value, new_value, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    ).bind(new_id()).bind(workspace_id).bind(task_id).bind(actor_id).bind(action)
-     .bind(field).bind(from).bind(to).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        vec![
+            new_id().into(),
+            workspace_id.into(),
+            task_id.into(),
+            actor_id.into(),
+            action.into(),
+            field.into(),
+            from.into(),
+            to.into(),
+            now.into(),
+        ],
+    );
 }
 
 #[derive(sqlx::FromRow)]

@@ -3,6 +3,7 @@
 //! transaction, so the numbers have no gaps and a reconnecting client can
 //! replay exactly what it missed.
 
+use crate::batch::Batch;
 use crate::{Db, StoreResult, Tx};
 use keel_domain::model::Event;
 
@@ -40,30 +41,72 @@ pub async fn append(
     key: Option<&str>,
     at: &str,
 ) -> StoreResult<Event> {
-    let (seq,): (i64,) = on_db!(tx.db(), c => sqlx::query_as(
-        "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq"
-    ).bind(workspace_id).fetch_one(c).await)?;
-    on_db!(tx.db(), c => sqlx::query(
-        "INSERT INTO events (workspace_id, seq, event_type, kind, item_id, item_key, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    ).bind(workspace_id).bind(seq).bind(event_type).bind(kind).bind(item_id).bind(key).bind(at)
-     .execute(c).await.map(|r| r.rows_affected()))?;
-    // On PostgreSQL, wake the other instances; NOTIFY is delivered at
-    // commit and dropped on rollback, exactly like the row. The payload is
-    // just the address of the row (payloads are capped at 8,000 bytes).
-    let backend = tx.db().backend();
-    if let Some(sql) = crate::dialect::notify_event(backend) {
-        let payload = format!("{workspace_id}:{seq}");
-        on_db!(tx.db(), c => sqlx::query(sql).bind(&payload).execute(c).await.map(|r| r.rows_affected()))?;
+    let new = NewEvent {
+        workspace_id,
+        event_type,
+        kind,
+        item_id,
+        key,
+        at,
+    };
+    let mut batch = Batch::new();
+    new.push_to(&mut batch, tx.db().backend());
+    let (seq,): (i64,) = batch.fetch_one(tx).await?;
+    Ok(new.numbered(seq))
+}
+
+/// An event about to be appended, for writers that send it in a [`Batch`]
+/// with their own statements.
+pub struct NewEvent<'a> {
+    pub workspace_id: &'a str,
+    pub event_type: &'a str,
+    pub kind: &'a str,
+    pub item_id: &'a str,
+    pub key: Option<&'a str>,
+    pub at: &'a str,
+}
+
+impl NewEvent<'_> {
+    /// Adds the statements that number and insert the event; they go last
+    /// in `batch`, whose rows are then the new `(seq,)`.
+    pub fn push_to(&self, batch: &mut Batch, backend: crate::Backend) {
+        batch.push(
+            "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = $1",
+            vec![self.workspace_id.into()],
+        );
+        // On PostgreSQL, wake the other instances; NOTIFY is delivered at
+        // commit and dropped on rollback, exactly like the row. The payload
+        // is just the address of the row (payloads are capped at 8,000
+        // bytes).
+        if let Some(sql) = crate::dialect::notify_event(backend) {
+            batch.push(sql, vec![self.workspace_id.into()]);
+        }
+        batch.push(
+            "INSERT INTO events (workspace_id, seq, event_type, kind, item_id, item_key, at)
+             SELECT $1, event_seq, $2, $3, $4, $5, $6 FROM workspaces WHERE id = $1
+             RETURNING seq",
+            vec![
+                self.workspace_id.into(),
+                self.event_type.into(),
+                self.kind.into(),
+                self.item_id.into(),
+                self.key.into(),
+                self.at.into(),
+            ],
+        );
     }
-    Ok(Event {
-        seq,
-        event_type: event_type.to_string(),
-        kind: kind.to_string(),
-        item_id: item_id.to_string(),
-        key: key.map(str::to_string),
-        at: at.to_string(),
-    })
+
+    /// The event as appended under number `seq`.
+    pub fn numbered(&self, seq: i64) -> Event {
+        Event {
+            seq,
+            event_type: self.event_type.to_string(),
+            kind: self.kind.to_string(),
+            item_id: self.item_id.to_string(),
+            key: self.key.map(str::to_string),
+            at: self.at.to_string(),
+        }
+    }
 }
 
 /// Events after `seq`, oldest first, at most `limit`.

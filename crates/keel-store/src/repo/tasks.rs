@@ -1,6 +1,8 @@
 //! Tasks: creation with per-product keys, versioned updates that record a
 //! field-by-field history, filtered cursor-paginated lists.
 
+use crate::batch::{Batch, Param};
+use crate::repo::events::NewEvent;
 use crate::repo::{cursor_id, person};
 use crate::{Db, StoreError, StoreResult, Tx, dialect, repo};
 use keel_domain::model::{Event, PersonRef, Product, Task};
@@ -160,23 +162,21 @@ async fn write_labels(
     task_id: &str,
     labels: &[String],
 ) -> StoreResult<()> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM task_labels WHERE task_id = $1")
-        .bind(task_id).execute(c).await.map(|r| r.rows_affected()))?;
-    insert_labels(tx, workspace_id, task_id, labels).await
+    let mut batch = Batch::new();
+    batch.push(
+        "DELETE FROM task_labels WHERE task_id = $1",
+        vec![task_id.into()],
+    );
+    push_new_labels(&mut batch, workspace_id, task_id, labels);
+    batch.execute(tx).await
 }
 
-/// Adds label rows for a task that has none yet.
-async fn insert_labels(
-    tx: &mut Tx,
-    workspace_id: &str,
-    task_id: &str,
-    labels: &[String],
-) -> StoreResult<()> {
+/// Adds the label rows of a task that has none yet to `batch`: one
+/// statement for all of them.
+fn push_new_labels(batch: &mut Batch, workspace_id: &str, task_id: &str, labels: &[String]) {
     if labels.is_empty() {
-        return Ok(());
+        return;
     }
-    // One statement for all labels: each statement is a round trip to the
-    // database thread, and on SQLite the writer is held meanwhile.
     let rows: Vec<String> = (0..labels.len())
         .map(|i| format!("($1, $2, ${})", i + 3))
         .collect();
@@ -185,14 +185,9 @@ async fn insert_labels(
          ON CONFLICT (task_id, label) DO NOTHING",
         rows.join(", ")
     );
-    on_db!(tx.db(), c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(task_id).bind(workspace_id);
-        for label in labels {
-            q = q.bind(label);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    let mut params: Vec<Param> = vec![task_id.into(), workspace_id.into()];
+    params.extend(labels.iter().map(Param::from));
+    batch.push(sql, params);
 }
 
 fn labels_json(labels: &[String]) -> String {
@@ -237,42 +232,59 @@ pub async fn insert(
         .rank
         .unwrap_or_else(|| max_rank.unwrap_or(0.0) + RANK_STEP);
     let completed_at = fields.status.is_closed().then_some(now);
-    on_db!(tx.db(), c => sqlx::query(
+    // The rest goes as one batch: on SQLite one trip to the writer's
+    // thread instead of five.
+    let mut batch = Batch::new();
+    batch.push(
         "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
             priority, task_type, assignee_id, team_id, estimate, due_date, labels, parent_id,
             feature_id, created_by, created_at, updated_at, completed_at, rank)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)"
-    )
-    .bind(id).bind(&product.workspace_id).bind(&product.id).bind(number).bind(&fields.title)
-    .bind(&fields.description).bind(fields.status.as_str()).bind(fields.priority.as_str())
-    .bind(fields.task_type.as_str()).bind(&fields.assignee_id).bind(&fields.team_id)
-    .bind(fields.estimate).bind(&fields.due_date).bind(labels_json(&fields.labels))
-    .bind(&fields.parent_id).bind(&fields.feature_id).bind(actor_id).bind(now).bind(completed_at)
-    .bind(rank)
-    .execute(c).await.map(|r| r.rows_affected()))?;
-    insert_labels(tx, &product.workspace_id, id, &fields.labels).await?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)",
+        vec![
+            id.into(),
+            (&product.workspace_id).into(),
+            (&product.id).into(),
+            number.into(),
+            (&fields.title).into(),
+            (&fields.description).into(),
+            fields.status.as_str().into(),
+            fields.priority.as_str().into(),
+            fields.task_type.as_str().into(),
+            (&fields.assignee_id).into(),
+            (&fields.team_id).into(),
+            fields.estimate.into(),
+            (&fields.due_date).into(),
+            labels_json(&fields.labels).into(),
+            (&fields.parent_id).into(),
+            (&fields.feature_id).into(),
+            actor_id.into(),
+            now.into(),
+            completed_at.into(),
+            rank.into(),
+        ],
+    );
+    push_new_labels(&mut batch, &product.workspace_id, id, &fields.labels);
     let key = TaskKey::format(&product.key, number);
-    repo::comments::record_activity(
-        tx,
+    repo::comments::push_activity(
+        &mut batch,
         &product.workspace_id,
         id,
         actor_id,
         "created",
         None,
         now,
-    )
-    .await?;
-    let event = repo::events::append(
-        tx,
-        &product.workspace_id,
-        "created",
-        "task",
-        id,
-        Some(&key),
-        now,
-    )
-    .await?;
-    Ok(event)
+    );
+    let event = NewEvent {
+        workspace_id: &product.workspace_id,
+        event_type: "created",
+        kind: "task",
+        item_id: id,
+        key: Some(&key),
+        at: now,
+    };
+    event.push_to(&mut batch, tx.db().backend());
+    let (seq,): (i64,) = batch.fetch_one(tx).await?;
+    Ok(event.numbered(seq))
 }
 
 /// Writes new field values over `current` (read with [`get_for_update`]).
@@ -321,28 +333,30 @@ pub async fn update(
     }
     // A new position alone is an event (boards must follow) but not
     // history: nobody needs "moved up one" in the activity log.
+    // The history rows and the event go as one batch (one trip on SQLite).
+    let mut batch = Batch::new();
     for (field, from, to) in &changes {
-        repo::comments::record_activity(
-            tx,
+        repo::comments::push_activity(
+            &mut batch,
             &current.workspace_id,
             &current.id,
             actor_id,
             "updated",
             Some((field, from.as_deref(), to.as_deref())),
             now,
-        )
-        .await?;
+        );
     }
-    let event = repo::events::append(
-        tx,
-        &current.workspace_id,
-        "updated",
-        "task",
-        &current.id,
-        Some(&current.key),
-        now,
-    )
-    .await?;
+    let event = NewEvent {
+        workspace_id: &current.workspace_id,
+        event_type: "updated",
+        kind: "task",
+        item_id: &current.id,
+        key: Some(&current.key),
+        at: now,
+    };
+    event.push_to(&mut batch, tx.db().backend());
+    let (seq,): (i64,) = batch.fetch_one(tx).await?;
+    let event = event.numbered(seq);
     Ok((updated, Some(event)))
 }
 

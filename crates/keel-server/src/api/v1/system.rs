@@ -22,7 +22,7 @@ pub async fn healthz() -> Json<Health> {
 pub async fn openapi_json(State(app): State<AppState>) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        app.openapi_json.as_ref().clone(),
+        app.openapi_json(),
     )
         .into_response()
 }
