@@ -1,4 +1,6 @@
-//! The API routes, each declared with its OpenAPI description.
+//! The API routes, each declared once with its OpenAPI description. The
+//! server routes requests without building those descriptions; the
+//! document is built from them on demand.
 
 pub mod v1;
 
