@@ -153,15 +153,15 @@ impl Batch {
                 Ok(bind_params!(query, params).fetch_all(&mut **t).await?)
             }
             Tx::Postgres(t) => {
-                let Some(last) = self.statements.len().checked_sub(1) else {
+                let mut statements = self.statements;
+                let Some(last) = statements.pop() else {
                     return Ok(Vec::new());
                 };
-                let mut statements = self.statements.into_iter();
-                for s in statements.by_ref().take(last) {
+                for s in statements {
                     let query = sqlx::query(sqlx::AssertSqlSafe(s.sql));
                     bind_params!(query, s.params).execute(&mut **t).await?;
                 }
-                let s = statements.next().expect("the last statement");
+                let s = last;
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(s.sql));
                 Ok(bind_params!(query, s.params).fetch_all(&mut **t).await?)
             }

@@ -1,6 +1,7 @@
 //! Comments on tasks and the task history (activity) they share a page with.
 
 use crate::batch::Batch;
+use crate::repo::events::NewEvent;
 use crate::repo::{cursor_id, person};
 use crate::{Db, StoreError, StoreResult, Tx};
 use keel_domain::ids::new_id;
@@ -45,31 +46,41 @@ pub async fn create(
     now: &str,
 ) -> StoreResult<(Comment, Event)> {
     let id = new_id();
-    on_db!(tx.db(), c => sqlx::query(
+    // The comment, its history entry and its event in one batch (one trip
+    // to the writer's thread on SQLite).
+    let mut batch = Batch::new();
+    batch.push(
         "INSERT INTO comments (id, workspace_id, task_id, author_id, body, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)"
-    ).bind(&id).bind(&task.workspace_id).bind(&task.id).bind(author_id).bind(body).bind(now)
-     .execute(c).await.map(|r| r.rows_affected()))?;
-    record_activity(
-        tx,
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        vec![
+            (&id).into(),
+            (&task.workspace_id).into(),
+            (&task.id).into(),
+            author_id.into(),
+            body.into(),
+            now.into(),
+        ],
+    );
+    push_activity(
+        &mut batch,
         &task.workspace_id,
         &task.id,
         author_id,
         "commented",
         None,
         now,
-    )
-    .await?;
-    let event = crate::repo::events::append(
-        tx,
-        &task.workspace_id,
-        "created",
-        "comment",
-        &id,
-        Some(&task.key),
-        now,
-    )
-    .await?;
+    );
+    let event = NewEvent {
+        workspace_id: &task.workspace_id,
+        event_type: "created",
+        kind: "comment",
+        item_id: &id,
+        key: Some(&task.key),
+        at: now,
+    };
+    event.push_to(&mut batch, tx.db().backend());
+    let (seq,): (i64,) = batch.fetch_one(tx).await?;
+    let event = event.numbered(seq);
     let row: CommentRow = on_db!(tx.db(), c => sqlx::query_as(
         sqlx::AssertSqlSafe(format!("{SELECT} WHERE cm.id = $1"))
     ).bind(&id).fetch_optional(c).await)?
@@ -96,31 +107,8 @@ pub async fn list(
     ))
 }
 
-/// Appends one history entry. For updates, `change` is `(field, from, to)`.
-pub async fn record_activity(
-    tx: &mut Tx,
-    workspace_id: &str,
-    task_id: &str,
-    actor_id: &str,
-    action: &str,
-    change: Option<(&str, Option<&str>, Option<&str>)>,
-    now: &str,
-) -> StoreResult<()> {
-    let mut batch = Batch::new();
-    push_activity(
-        &mut batch,
-        workspace_id,
-        task_id,
-        actor_id,
-        action,
-        change,
-        now,
-    );
-    batch.execute(tx).await
-}
-
-/// Adds [`record_activity`]'s insert to `batch`, for writers that send it
-/// with their other statements.
+/// Adds one history entry to `batch`, sent with the change it records.
+/// For updates, `change` is `(field, from, to)`.
 pub fn push_activity(
     batch: &mut Batch,
     workspace_id: &str,
