@@ -19,7 +19,8 @@
 //! (launchbadge/sqlx#3108); the tests in this module fail if a later sqlx
 //! stops running or binding them.
 
-use crate::{StoreResult, Tx};
+use crate::direct::DirectRow;
+use crate::{Pools, Store, StoreResult, Tx};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
@@ -79,9 +80,10 @@ impl From<Option<f64>> for Param {
     }
 }
 
-struct Statement {
-    sql: String,
-    params: Vec<Param>,
+/// One statement of a batch and its own parameters.
+pub(crate) struct Statement {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Param>,
 }
 
 /// Statements to run in order inside one transaction.
@@ -178,6 +180,38 @@ impl Batch {
             .into_iter()
             .next()
             .ok_or(crate::StoreError::NotFound)
+    }
+
+    /// Runs every statement as a transaction of its own, committed on
+    /// return, and returns the rows of the last one.
+    ///
+    /// On SQLite the statements run on the calling thread, on a direct
+    /// connection ([`crate::direct`]), while this call holds the sqlx
+    /// writer connection: holding it is the writer's turn, so nothing else
+    /// writes meanwhile. The writer is then taken for the time the SQL
+    /// needs, instead of one trip to its thread for `BEGIN`, for the batch
+    /// and for `COMMIT`; and with no await between `BEGIN` and `COMMIT` a
+    /// dropped request cannot leave the transaction half-done.
+    pub async fn commit_alone<T>(self, store: &Store) -> StoreResult<Vec<T>>
+    where
+        T: DirectRow
+            + Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, SqliteRow>
+            + for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        match &store.pools {
+            Pools::Sqlite { write, direct, .. } => {
+                let _writers_turn = write.acquire().await?;
+                direct.write(&self.statements)
+            }
+            Pools::Postgres(_) => {
+                let mut tx = store.begin().await?;
+                let rows = self.fetch_all(&mut tx).await?;
+                tx.commit().await?;
+                Ok(rows)
+            }
+        }
     }
 
     /// The statements joined into one text, each one's `$k` moved past the

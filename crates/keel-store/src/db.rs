@@ -1,7 +1,11 @@
 //! The two ways to reach the database — the pool, or an open transaction —
 //! and the macro that runs one query text on whichever backend is in use.
 
+use crate::batch::Param;
+use crate::direct::DirectRow;
 use crate::{Pools, Store, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
@@ -83,3 +87,32 @@ macro_rules! on_db {
 // Keeps `Pools` reachable from the macro expansion in every module.
 #[allow(dead_code)]
 fn _uses(_: &Pools) {}
+
+impl Db<'_> {
+    /// A point read: at most one row, its `$k` bound to `params[k - 1]`.
+    /// Straight on the pool on SQLite it runs on the calling thread
+    /// ([`crate::direct`]); in a transaction or on PostgreSQL through sqlx.
+    pub(crate) async fn fetch_optional<R>(
+        self,
+        sql: &str,
+        params: Vec<Param>,
+    ) -> StoreResult<Option<R>>
+    where
+        R: DirectRow
+            + Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, SqliteRow>
+            + for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        if let Db::Pool(store) = &self
+            && let Pools::Sqlite { direct, .. } = &store.pools
+        {
+            return direct.fetch_optional(sql, &params);
+        }
+        let row = on_db!(self, c => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()));
+            bind_params!(query, params).fetch_optional(c).await
+        })?;
+        Ok(row)
+    }
+}

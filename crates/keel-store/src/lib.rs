@@ -7,12 +7,16 @@
 //!
 //! SQLite gets one writer connection and a pool of readers: writes queue in
 //! the pool instead of failing with "database is locked", and readers never
-//! wait for writers (WAL).
+//! wait for writers (WAL). The hottest point reads and self-contained write
+//! batches run the same SQL on the calling thread instead ([`direct`]).
 
 mod backup;
+#[macro_use]
 pub mod batch;
 #[macro_use]
 mod db;
+#[macro_use]
+mod direct;
 pub mod dialect;
 mod error;
 pub mod export;
@@ -24,11 +28,13 @@ pub use db::{Db, Tx};
 pub use error::{StoreError, StoreResult};
 pub use migrate::MIGRATIONS;
 
+use direct::DirectSqlite;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which database a [`Store`] talks to.
@@ -40,7 +46,13 @@ pub enum Backend {
 
 #[derive(Clone)]
 pub(crate) enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        /// Point reads and self-contained writes without sqlx's
+        /// connection threads (see [`direct`]).
+        direct: Arc<DirectSqlite>,
+    },
     Postgres(PgPool),
 }
 
@@ -96,7 +108,11 @@ impl Store {
             .connect_with(base.read_only(true))
             .await?;
         Ok(Store {
-            pools: Pools::Sqlite { read, write },
+            pools: Pools::Sqlite {
+                read,
+                write,
+                direct: Arc::new(DirectSqlite::new(path.to_path_buf())),
+            },
         })
     }
 
@@ -162,7 +178,12 @@ impl Store {
     /// Closes every connection, waiting for in-flight queries.
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite {
+                read,
+                write,
+                direct,
+            } => {
+                direct.close();
                 read.close().await;
                 write.close().await;
             }

@@ -255,3 +255,72 @@ async fn batches_run_in_order_and_fail_whole() {
         db.finish().await;
     }
 }
+
+/// A batch committed on its own (on SQLite, on the calling thread while
+/// holding the writer) returns its last rows, and one failing statement
+/// undoes the rest and leaves the writer free for the next write.
+#[tokio::test]
+async fn batches_commit_alone_whole_or_not_at_all() {
+    use keel_store::batch::Batch;
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        db.store
+            .execute_admin(
+                "CREATE TABLE batch_probe (id TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT)",
+            )
+            .await
+            .unwrap();
+
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO batch_probe (id, n, note) VALUES ($1, $2, '$1 stays text') RETURNING id",
+            vec!["a".into(), 1i64.into()],
+        );
+        batch.push(
+            "UPDATE batch_probe SET n = n + $1 WHERE id = $2",
+            vec![41i64.into(), "a".into()],
+        );
+        batch.push(
+            "SELECT n, note FROM batch_probe WHERE id = $1 AND n > $2",
+            vec!["a".into(), 0i64.into()],
+        );
+        let rows: Vec<(i64, String)> = batch.commit_alone(&db.store).await.unwrap();
+        assert_eq!(rows, vec![(42, "$1 stays text".to_string())], "{backend:?}");
+
+        // The second statement clashes with `a`: nothing of the batch stays.
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO batch_probe (id, n) VALUES ($1, $2)",
+            vec!["b".into(), 1i64.into()],
+        );
+        batch.push(
+            "INSERT INTO batch_probe (id, n) VALUES ($2, $1)",
+            vec![2i64.into(), "a".into()],
+        );
+        let err = batch.commit_alone::<(i64,)>(&db.store).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict(_)),
+            "{backend:?}: {err:?}"
+        );
+
+        // The writer is free again, for a batch and for a transaction.
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO batch_probe (id, n) VALUES ($1, $2) RETURNING n",
+            vec!["c".into(), 3i64.into()],
+        );
+        let rows: Vec<(i64,)> = batch.commit_alone(&db.store).await.unwrap();
+        assert_eq!(rows, vec![(3,)], "{backend:?}");
+        let mut tx = db.store.begin().await.unwrap();
+        let mut batch = Batch::new();
+        batch.push("SELECT id, n FROM batch_probe ORDER BY id", vec![]);
+        let rows: Vec<(String, i64)> = batch.fetch_all(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            rows,
+            vec![("a".to_string(), 42), ("c".to_string(), 3)],
+            "{backend:?}"
+        );
+        db.finish().await;
+    }
+}

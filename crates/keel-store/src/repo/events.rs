@@ -66,10 +66,35 @@ pub struct NewEvent<'a> {
     pub at: &'a str,
 }
 
+row_type! {
+    /// The number and key an event was appended under: the rows of a batch
+    /// that ends with [`NewEvent::push_to`].
+    pub struct Appended {
+        pub seq: i64,
+        pub item_key: Option<String>,
+    }
+}
+
+/// The key of a task created earlier in the same batch, from its row
+/// (`$4` is the event's item id).
+const NEW_TASK_KEY: &str = "(SELECT p.key || '-' || t.number FROM tasks t
+    JOIN products p ON p.id = t.product_id WHERE t.id = $4)";
+
 impl NewEvent<'_> {
     /// Adds the statements that number and insert the event; they go last
-    /// in `batch`, whose rows are then the new `(seq,)`.
+    /// in `batch`, whose rows are then the new `(seq, item_key)`
+    /// ([`Appended`]).
     pub fn push_to(&self, batch: &mut Batch, backend: crate::Backend) {
+        self.push_keyed(batch, backend, "$5");
+    }
+
+    /// [`Self::push_to`] for a task the batch itself creates, whose key is
+    /// only known once its number is allocated.
+    pub fn push_to_new_task(&self, batch: &mut Batch, backend: crate::Backend) {
+        self.push_keyed(batch, backend, NEW_TASK_KEY);
+    }
+
+    fn push_keyed(&self, batch: &mut Batch, backend: crate::Backend, key_sql: &str) {
         batch.push(
             "UPDATE workspaces SET event_seq = event_seq + 1 WHERE id = $1",
             vec![self.workspace_id.into()],
@@ -82,9 +107,11 @@ impl NewEvent<'_> {
             batch.push(sql, vec![self.workspace_id.into()]);
         }
         batch.push(
-            "INSERT INTO events (workspace_id, seq, event_type, kind, item_id, item_key, at)
-             SELECT $1, event_seq, $2, $3, $4, $5, $6 FROM workspaces WHERE id = $1
-             RETURNING seq",
+            format!(
+                "INSERT INTO events (workspace_id, seq, event_type, kind, item_id, item_key, at)
+                 SELECT $1, event_seq, $2, $3, $4, {key_sql}, $6 FROM workspaces WHERE id = $1
+                 RETURNING seq, item_key"
+            ),
             vec![
                 self.workspace_id.into(),
                 self.event_type.into(),
@@ -98,12 +125,20 @@ impl NewEvent<'_> {
 
     /// The event as appended under number `seq`.
     pub fn numbered(&self, seq: i64) -> Event {
-        Event {
+        self.numbered_as(Appended {
             seq,
+            item_key: self.key.map(str::to_string),
+        })
+    }
+
+    /// The event as appended, with the number and key its insert returned.
+    pub fn numbered_as(&self, appended: Appended) -> Event {
+        Event {
+            seq: appended.seq,
             event_type: self.event_type.to_string(),
             kind: self.kind.to_string(),
             item_id: self.item_id.to_string(),
-            key: self.key.map(str::to_string),
+            key: appended.item_key,
             at: self.at.to_string(),
         }
     }

@@ -3,7 +3,7 @@
 use crate::{Db, StoreError, StoreResult, Tx};
 use keel_domain::model::{Product, Team};
 
-#[derive(sqlx::FromRow)]
+row_type! {
 struct ProductRow {
     id: String,
     workspace_id: String,
@@ -15,6 +15,7 @@ struct ProductRow {
     created_at: String,
     updated_at: String,
     version: i64,
+}
 }
 
 impl From<ProductRow> for Product {
@@ -61,9 +62,14 @@ pub async fn list(db: Db<'_>, workspace_id: &str) -> StoreResult<Vec<Product>> {
 
 /// A product by key or id, within the workspace.
 pub async fn get(db: Db<'_>, workspace_id: &str, key_or_id: &str) -> StoreResult<Option<Product>> {
-    let row: Option<ProductRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM products WHERE workspace_id = $1 AND (key = $2 OR id = $2)"
-    ))).bind(workspace_id).bind(key_or_id).fetch_optional(c).await)?;
+    let row: Option<ProductRow> = db
+        .fetch_optional(
+            &format!(
+                "SELECT {COLUMNS} FROM products WHERE workspace_id = $1 AND (key = $2 OR id = $2)"
+            ),
+            vec![workspace_id.into(), key_or_id.into()],
+        )
+        .await?;
     Ok(row.map(Into::into))
 }
 

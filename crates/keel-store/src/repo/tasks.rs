@@ -4,7 +4,7 @@
 use crate::batch::{Batch, Param};
 use crate::repo::events::NewEvent;
 use crate::repo::{cursor_id, person};
-use crate::{Db, StoreError, StoreResult, Tx, dialect, repo};
+use crate::{Db, Store, StoreError, StoreResult, Tx, dialect, repo};
 use keel_domain::model::{Event, PersonRef, Product, Task};
 use keel_domain::task::{Priority, Status, TaskType};
 use keel_domain::values::TaskKey;
@@ -28,7 +28,7 @@ pub struct TaskFields {
     pub rank: Option<f64>,
 }
 
-#[derive(sqlx::FromRow)]
+row_type! {
 struct TaskRow {
     id: String,
     workspace_id: String,
@@ -57,6 +57,7 @@ struct TaskRow {
     completed_at: Option<String>,
     rank: f64,
     version: i64,
+}
 }
 
 impl From<TaskRow> for Task {
@@ -126,19 +127,23 @@ async fn find(
         ""
     };
     let row: Option<TaskRow> = if keel_domain::ids::looks_like_id(id_or_key) {
-        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE t.workspace_id = $1 AND t.id = $2{suffix}"
-        ))).bind(workspace_id).bind(id_or_key).fetch_optional(c).await)?
+        db.fetch_optional(
+            &format!("{SELECT} WHERE t.workspace_id = $1 AND t.id = $2{suffix}"),
+            vec![workspace_id.into(), id_or_key.into()],
+        )
+        .await?
     } else {
         let Ok(key) = TaskKey::parse("id", id_or_key) else {
             return Ok(None);
         };
-        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        db.fetch_optional(
             // `p.workspace_id` lets SQLite go through the unique product key
             // and the unique (product, number) index instead of scanning the
             // workspace's tasks (42 ms → 0.015 ms at 100,000 tasks).
-            "{SELECT} WHERE t.workspace_id = $1 AND p.workspace_id = $1 AND p.key = $2 AND t.number = $3{suffix}"
-        ))).bind(workspace_id).bind(key.product.as_str()).bind(key.number).fetch_optional(c).await)?
+            &format!("{SELECT} WHERE t.workspace_id = $1 AND p.workspace_id = $1 AND p.key = $2 AND t.number = $3{suffix}"),
+            vec![workspace_id.into(), key.product.as_str().into(), key.number.into()],
+        )
+        .await?
     };
     Ok(row.map(Into::into))
 }
@@ -221,70 +226,127 @@ pub async fn insert(
     actor_id: &str,
     now: &str,
 ) -> StoreResult<Event> {
-    // The next number and the last rank in one statement. The counter row
-    // stays locked until commit, which orders concurrent creators, and a
-    // rollback gives the number back, so keys stay gap-free.
-    let (number, max_rank): (i64, Option<f64>) = on_db!(tx.db(), c => sqlx::query_as(
-        "UPDATE products SET next_task_number = next_task_number + 1 WHERE id = $1
-         RETURNING next_task_number - 1, (SELECT MAX(rank) FROM tasks WHERE product_id = $1)"
-    ).bind(&product.id).fetch_one(c).await)?;
-    let rank = fields
-        .rank
-        .unwrap_or_else(|| max_rank.unwrap_or(0.0) + RANK_STEP);
-    let completed_at = fields.status.is_closed().then_some(now);
-    // The rest goes as one batch: on SQLite one trip to the writer's
-    // thread instead of five.
-    let mut batch = Batch::new();
-    batch.push(
-        "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
-            priority, task_type, assignee_id, team_id, estimate, due_date, labels, parent_id,
-            feature_id, created_by, created_at, updated_at, completed_at, rank)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)",
-        vec![
-            id.into(),
-            (&product.workspace_id).into(),
-            (&product.id).into(),
-            number.into(),
-            (&fields.title).into(),
-            (&fields.description).into(),
-            fields.status.as_str().into(),
-            fields.priority.as_str().into(),
-            fields.task_type.as_str().into(),
-            (&fields.assignee_id).into(),
-            (&fields.team_id).into(),
-            fields.estimate.into(),
-            (&fields.due_date).into(),
-            labels_json(&fields.labels).into(),
-            (&fields.parent_id).into(),
-            (&fields.feature_id).into(),
-            actor_id.into(),
-            now.into(),
-            completed_at.into(),
-            rank.into(),
-        ],
-    );
-    push_new_labels(&mut batch, &product.workspace_id, id, &fields.labels);
-    let key = TaskKey::format(&product.key, number);
-    repo::comments::push_activity(
-        &mut batch,
-        &product.workspace_id,
-        id,
-        actor_id,
-        "created",
-        None,
-        now,
-    );
-    let event = NewEvent {
-        workspace_id: &product.workspace_id,
-        event_type: "created",
-        kind: "task",
-        item_id: id,
-        key: Some(&key),
-        at: now,
-    };
-    event.push_to(&mut batch, tx.db().backend());
-    let (seq,): (i64,) = batch.fetch_one(tx).await?;
-    Ok(event.numbered(seq))
+    let creation = Creation::new(id, product, fields, actor_id, now);
+    let appended = creation.batch(tx.db().backend()).fetch_one(tx).await?;
+    Ok(creation.event().numbered_as(appended))
+}
+
+/// [`insert`] as a transaction of its own, committed on return. On SQLite
+/// the writer is held only for the few microseconds the statements take
+/// (see [`Batch::commit_alone`]).
+pub async fn insert_alone(
+    store: &Store,
+    id: &str,
+    product: &Product,
+    fields: &TaskFields,
+    actor_id: &str,
+    now: &str,
+) -> StoreResult<Event> {
+    let creation = Creation::new(id, product, fields, actor_id, now);
+    let appended = creation
+        .batch(store.backend())
+        .commit_alone(store)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)?;
+    Ok(creation.event().numbered_as(appended))
+}
+
+/// What creating one task writes.
+struct Creation<'a> {
+    id: &'a str,
+    product: &'a Product,
+    fields: &'a TaskFields,
+    actor_id: &'a str,
+    now: &'a str,
+}
+
+impl<'a> Creation<'a> {
+    fn new(
+        id: &'a str,
+        product: &'a Product,
+        fields: &'a TaskFields,
+        actor_id: &'a str,
+        now: &'a str,
+    ) -> Self {
+        Self {
+            id,
+            product,
+            fields,
+            actor_id,
+            now,
+        }
+    }
+
+    /// Every statement, in one batch whose rows are the event's number and
+    /// key. The product's counter is advanced first and the task takes the
+    /// number it gave: the counter row stays locked until commit, which
+    /// orders concurrent creators, and a rollback gives the number back, so
+    /// keys stay gap-free. Without a rank the task goes after all others.
+    fn batch(&self, backend: crate::Backend) -> Batch {
+        let (workspace_id, fields) = (&self.product.workspace_id, self.fields);
+        let mut batch = Batch::new();
+        batch.push(
+            "UPDATE products SET next_task_number = next_task_number + 1 WHERE id = $1",
+            vec![(&self.product.id).into()],
+        );
+        batch.push(
+            "INSERT INTO tasks (id, workspace_id, product_id, number, title, description, status,
+                priority, task_type, assignee_id, team_id, estimate, due_date, labels, parent_id,
+                feature_id, created_by, created_at, updated_at, completed_at, rank)
+             SELECT $1, $2, $3, p.next_task_number - 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                $14, $15, $16, $17, $17, $18,
+                COALESCE($19, (SELECT MAX(rank) FROM tasks WHERE product_id = $3) + $20, $20)
+             FROM products p WHERE p.id = $3",
+            vec![
+                self.id.into(),
+                workspace_id.into(),
+                (&self.product.id).into(),
+                (&fields.title).into(),
+                (&fields.description).into(),
+                fields.status.as_str().into(),
+                fields.priority.as_str().into(),
+                fields.task_type.as_str().into(),
+                (&fields.assignee_id).into(),
+                (&fields.team_id).into(),
+                fields.estimate.into(),
+                (&fields.due_date).into(),
+                labels_json(&fields.labels).into(),
+                (&fields.parent_id).into(),
+                (&fields.feature_id).into(),
+                self.actor_id.into(),
+                self.now.into(),
+                fields.status.is_closed().then_some(self.now).into(),
+                fields.rank.into(),
+                RANK_STEP.into(),
+            ],
+        );
+        push_new_labels(&mut batch, workspace_id, self.id, &fields.labels);
+        repo::comments::push_activity(
+            &mut batch,
+            workspace_id,
+            self.id,
+            self.actor_id,
+            "created",
+            None,
+            self.now,
+        );
+        self.event().push_to_new_task(&mut batch, backend);
+        batch
+    }
+
+    /// The event, keyed once the batch has numbered the task.
+    fn event(&self) -> NewEvent<'a> {
+        NewEvent {
+            workspace_id: &self.product.workspace_id,
+            event_type: "created",
+            kind: "task",
+            item_id: self.id,
+            key: None,
+            at: self.now,
+        }
+    }
 }
 
 /// Writes new field values over `current` (read with [`get_for_update`]).

@@ -114,7 +114,7 @@ pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
+row_type! {
 struct AuthAccessRow {
     token_id: String,
     last_used_at: Option<String>,
@@ -130,6 +130,7 @@ struct AuthAccessRow {
     ws_version: Option<i64>,
     role: Option<String>,
 }
+}
 
 /// [`authenticate`] and the caller's standing in the workspace `slug`, in
 /// one round trip (the hot path of every workspace request). The access is
@@ -140,15 +141,16 @@ pub async fn authenticate_for_workspace(
     token_hash: &str,
     slug: &str,
 ) -> StoreResult<Option<(Authenticated, Option<WorkspaceAccess>)>> {
-    let row: Option<AuthAccessRow> = on_db!(db, c => sqlx::query_as(
+    let row: Option<AuthAccessRow> = db.fetch_optional(
         "SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.name, u.is_admin, u.created_at,
             w.id AS ws_id, w.name AS ws_name, w.slug AS ws_slug, w.created_at AS ws_created_at,
             w.version AS ws_version, m.role
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          LEFT JOIN workspaces w ON w.slug = $2
          LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = u.id AND m.active
-         WHERE t.token_hash = $1"
-    ).bind(token_hash).bind(slug).fetch_optional(c).await)?;
+         WHERE t.token_hash = $1",
+        vec![token_hash.into(), slug.into()],
+    ).await?;
     Ok(row.map(|r| {
         let access = match (
             r.ws_id,

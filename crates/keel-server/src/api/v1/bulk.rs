@@ -102,7 +102,7 @@ pub async fn bulk_update_tasks(
             ..Default::default()
         };
         let fields = match resolve(
-            &mut tx,
+            tx.db(),
             &ctx,
             Draft::from_patch(&current, patch),
             Some(&current.id),

@@ -89,7 +89,7 @@ impl Draft {
 /// all errors so the client sees them at once. `task_id` is the task being
 /// edited, for the parent-cycle check.
 pub(super) async fn resolve(
-    tx: &mut Tx,
+    mut db: Db<'_>,
     ctx: &WorkspaceCtx,
     d: Draft,
     task_id: Option<&str>,
@@ -126,7 +126,7 @@ pub(super) async fn resolve(
     let assignee_id = match d.assignee.as_deref() {
         None => None,
         Some("me") => Some(ctx.user_id().to_string()),
-        Some(who) => match repo::workspaces::member(tx.db(), ws, who).await? {
+        Some(who) => match repo::workspaces::member(db.re(), ws, who).await? {
             Some(m) if m.active => Some(m.user.id),
             _ => {
                 errors.push(FieldError::new(
@@ -139,7 +139,7 @@ pub(super) async fn resolve(
     };
     let team_id = match d.team.as_deref() {
         None => None,
-        Some(key) => match repo::products::team(tx.db(), ws, key).await? {
+        Some(key) => match repo::products::team(db.re(), ws, key).await? {
             Some(t) => Some(t.id),
             None => {
                 errors.push(FieldError::new(
@@ -152,10 +152,10 @@ pub(super) async fn resolve(
     };
     let parent_id = match d.parent.as_deref() {
         None => None,
-        Some(p) => match repo::tasks::get(tx.db(), ws, p).await? {
+        Some(p) => match repo::tasks::get(db.re(), ws, p).await? {
             Some(parent) => {
                 if let Some(own) = task_id
-                    && creates_cycle(tx.db(), ws, own, &parent).await?
+                    && creates_cycle(db.re(), ws, own, &parent).await?
                 {
                     errors.push(FieldError::new(
                         "parent",
@@ -176,7 +176,7 @@ pub(super) async fn resolve(
     let feature_id = match d.feature.as_deref() {
         None => None,
         Some(f) => {
-            if repo::products::feature_exists(tx.db(), ws, f).await? {
+            if repo::products::feature_exists(db.re(), ws, f).await? {
                 Some(f.to_string())
             } else {
                 errors.push(FieldError::new(
@@ -251,12 +251,14 @@ pub async fn create_task(
     Json(input): Json<NewTask>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
-    // Products are never deleted, so the product is read before the write
-    // transaction starts: the SQLite writer is held only for the writes.
+    // Everything the task refers to is checked before the write, which then
+    // holds the SQLite writer only for the statements themselves. Products
+    // are never deleted; an assignee, team, parent or feature removed in
+    // between makes the insert fail on its foreign key (409), never a
+    // dangling reference.
     let product = repo::products::get(app.store.db(), &ctx.workspace.id, &input.product).await?;
-    let mut tx = app.store.begin().await?;
     let draft = Draft::from_new(input);
-    let fields = resolve(&mut tx, &ctx, draft, None).await;
+    let fields = resolve(app.store.db(), &ctx, draft, None).await;
     let (product, fields) = match (product, fields) {
         (Some(p), Ok(f)) => (p, f),
         (None, Ok(_)) => {
@@ -276,8 +278,8 @@ pub async fn create_task(
     };
     let now = Timestamp::now().to_rfc3339();
     let id = new_id();
-    let event = repo::tasks::insert(&mut tx, &id, &product, &fields, ctx.user_id(), &now).await?;
-    tx.commit().await?;
+    let event =
+        repo::tasks::insert_alone(&app.store, &id, &product, &fields, ctx.user_id(), &now).await?;
     // Read back after the commit, from a reader. A change landing in
     // between is returned with its newer version, which is still the truth.
     let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
@@ -453,7 +455,7 @@ pub async fn update_task(
         return Err(ApiError::PreconditionFailed);
     }
     let fields = resolve(
-        &mut tx,
+        tx.db(),
         &ctx,
         Draft::from_patch(&current, patch),
         Some(&current.id),
@@ -616,7 +618,7 @@ pub async fn move_task(
     if let Some(status) = input.status {
         draft.status = status;
     }
-    let mut fields = resolve(&mut tx, &ctx, draft, Some(&current.id)).await?;
+    let mut fields = resolve(tx.db(), &ctx, draft, Some(&current.id)).await?;
     fields.rank = Some(rank);
     save(&app, &ctx, tx, &current, &fields).await
 }
