@@ -127,7 +127,7 @@ impl Batch {
             return Ok(());
         }
         match tx {
-            Tx::Sqlite(t) => {
+            Tx::Sqlite(t, _) => {
                 let (sql, params) = self.into_one_text();
                 let query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 bind_params!(query, params).execute(&mut **t).await?;
@@ -148,8 +148,8 @@ impl Batch {
         T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
     {
         match tx {
-            Tx::Sqlite(_) if self.statements.is_empty() => Ok(Vec::new()),
-            Tx::Sqlite(t) => {
+            Tx::Sqlite(..) if self.statements.is_empty() => Ok(Vec::new()),
+            Tx::Sqlite(t, _) => {
                 let (sql, params) = self.into_one_text();
                 let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
                 Ok(bind_params!(query, params).fetch_all(&mut **t).await?)
@@ -185,13 +185,13 @@ impl Batch {
     /// Runs every statement as a transaction of its own, committed on
     /// return, and returns the rows of the last one.
     ///
-    /// On SQLite the statements run on the calling thread, on a direct
-    /// connection ([`crate::direct`]), while this call holds the sqlx
-    /// writer connection: holding it is the writer's turn, so nothing else
-    /// writes meanwhile. The writer is then taken for the time the SQL
-    /// needs, instead of one trip to its thread for `BEGIN`, for the batch
-    /// and for `COMMIT`; and with no await between `BEGIN` and `COMMIT` a
-    /// dropped request cannot leave the transaction half-done.
+    /// On SQLite the statements run on the calling thread, on the direct
+    /// write connection ([`crate::direct`]), in the writer's turn. The
+    /// turn is then held for the time the SQL needs, instead of a trip to
+    /// the sqlx writer's thread for `BEGIN`, for the batch, for `COMMIT`
+    /// and for the ping sqlx sends when a pooled connection comes back;
+    /// and with no await between `BEGIN` and `COMMIT` a dropped request
+    /// cannot leave the transaction half-done.
     pub async fn commit_alone<T>(self, store: &Store) -> StoreResult<Vec<T>>
     where
         T: DirectRow
@@ -201,10 +201,7 @@ impl Batch {
             + for<'r> sqlx::FromRow<'r, PgRow>,
     {
         match &store.pools {
-            Pools::Sqlite { write, direct, .. } => {
-                let _writers_turn = write.acquire().await?;
-                direct.write(&self.statements)
-            }
+            Pools::Sqlite { direct, .. } => direct.write(&self.statements).await,
             Pools::Postgres(_) => {
                 let mut tx = store.begin().await?;
                 let rows = self.fetch_all(&mut tx).await?;

@@ -2,21 +2,23 @@
 //! and the macro that runs one query text on whichever backend is in use.
 
 use crate::batch::Param;
-use crate::direct::DirectRow;
+use crate::direct::{DirectRow, WriterTurn};
 use crate::{Pools, Store, StoreResult};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// On SQLite the transaction holds the writer's turn until it ends
+    /// (declared second, so it is released after the rollback is queued).
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, WriterTurn),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -49,7 +51,7 @@ impl Db<'_> {
     pub(crate) fn backend(&self) -> crate::Backend {
         match self {
             Db::Pool(store) => store.backend(),
-            Db::Tx(Tx::Sqlite(_)) => crate::Backend::Sqlite,
+            Db::Tx(Tx::Sqlite(..)) => crate::Backend::Sqlite,
             Db::Tx(Tx::Postgres(_)) => crate::Backend::Postgres,
         }
     }
@@ -71,7 +73,7 @@ macro_rules! on_db {
                 }
             },
             $crate::db::Db::Tx(tx) => match tx {
-                $crate::db::Tx::Sqlite(t) => {
+                $crate::db::Tx::Sqlite(t, _) => {
                     let $c = &mut **t;
                     $body
                 }

@@ -11,11 +11,11 @@
 //! - **point reads** (one row by key) on a small set of read-only
 //!   connections; in WAL mode a reader never waits for the writer;
 //! - **self-contained writes** (a [`Batch`](crate::batch::Batch) that is a
-//!   whole transaction) on one read-write connection, used only while the
-//!   caller holds the sqlx writer connection. That lease is what orders
-//!   writers, so this connection never waits for a lock either, and the
-//!   transaction runs start to commit without yielding: it cannot be cut
-//!   off half-way by a dropped request.
+//!   whole transaction) on one read-write connection. Its mutex is the
+//!   writer's turn: sqlx write transactions take it too (`Store::begin`)
+//!   and keep it until they end, so this connection never waits for a
+//!   lock, and the transaction runs from `BEGIN` to `COMMIT` without
+//!   yielding: a dropped request cannot cut it off half-way.
 //!
 //! Nothing here blocks for long: each call is one short transaction on a
 //! local file. Lists, searches and multi-step transactions stay on sqlx.
@@ -26,8 +26,9 @@ use crate::{StoreError, StoreResult};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
 
 /// Idle read connections kept for reuse; more are opened under load and
 /// closed when returned beyond this.
@@ -93,7 +94,16 @@ impl rusqlite::ToSql for Param {
 pub(crate) struct DirectSqlite {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
-    writer: Mutex<Option<Connection>>,
+    /// The write connection; holding its lock is the writer's turn. A
+    /// fair (first come, first served) async mutex, so waiting writers
+    /// queue without holding a thread.
+    writer: Arc<tokio::sync::Mutex<Option<Connection>>>,
+}
+
+/// The turn to write to a SQLite database, held by a write transaction
+/// from `BEGIN` until it commits or is dropped.
+pub struct WriterTurn {
+    _guard: OwnedMutexGuard<Option<Connection>>,
 }
 
 impl DirectSqlite {
@@ -101,7 +111,14 @@ impl DirectSqlite {
         Self {
             path,
             readers: Mutex::new(Vec::new()),
-            writer: Mutex::new(None),
+            writer: Arc::new(tokio::sync::Mutex::new(None)),
+        }
+    }
+
+    /// Waits for the writer's turn, for a transaction through sqlx.
+    pub(crate) async fn turn(&self) -> WriterTurn {
+        WriterTurn {
+            _guard: self.writer.clone().lock_owned().await,
         }
     }
 
@@ -124,14 +141,14 @@ impl DirectSqlite {
         result.map_err(Into::into)
     }
 
-    /// Runs `statements` in one immediate transaction and returns the rows
-    /// of the last one; any failure rolls the whole of it back. The caller
-    /// must hold the sqlx writer connection for the duration.
-    pub(crate) fn write<R: DirectRow>(&self, statements: &[Statement]) -> StoreResult<Vec<R>> {
-        let mut slot = self
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Other("the direct writer was poisoned".into()))?;
+    /// Waits for the writer's turn, then runs `statements` in one immediate
+    /// transaction and returns the rows of the last one; any failure rolls
+    /// the whole of it back.
+    pub(crate) async fn write<R: DirectRow>(
+        &self,
+        statements: &[Statement],
+    ) -> StoreResult<Vec<R>> {
+        let mut slot = self.writer.lock().await;
         if slot.is_none() {
             *slot = Some(self.open(OpenFlags::SQLITE_OPEN_READ_WRITE)?);
         }
@@ -163,13 +180,11 @@ impl DirectSqlite {
 
     /// Forgets every connection (before the database file is closed or
     /// replaced); they are opened again on next use.
-    pub(crate) fn close(&self) {
+    pub(crate) async fn close(&self) {
         if let Ok(mut idle) = self.readers.lock() {
             idle.clear();
         }
-        if let Ok(mut writer) = self.writer.lock() {
-            *writer = None;
-        }
+        *self.writer.lock().await = None;
     }
 
     fn idle_reader(&self) -> Option<Connection> {

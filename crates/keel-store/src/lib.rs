@@ -159,7 +159,12 @@ impl Store {
     /// Starts a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Pools::Sqlite { write, direct, .. } => {
+                // The turn first: a direct write (which needs no sqlx
+                // connection) and a transaction never overlap.
+                let turn = direct.turn().await;
+                Tx::Sqlite(write.begin().await?, turn)
+            }
             Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -183,7 +188,7 @@ impl Store {
                 write,
                 direct,
             } => {
-                direct.close();
+                direct.close().await;
                 read.close().await;
                 write.close().await;
             }

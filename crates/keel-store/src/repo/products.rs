@@ -4,18 +4,18 @@ use crate::{Db, StoreError, StoreResult, Tx};
 use keel_domain::model::{Product, Team};
 
 row_type! {
-struct ProductRow {
-    id: String,
-    workspace_id: String,
-    key: String,
-    name: String,
-    vision: String,
-    portal_enabled: bool,
-    portal_intro: String,
-    created_at: String,
-    updated_at: String,
-    version: i64,
-}
+    struct ProductRow {
+        id: String,
+        workspace_id: String,
+        key: String,
+        name: String,
+        vision: String,
+        portal_enabled: bool,
+        portal_intro: String,
+        created_at: String,
+        updated_at: String,
+        version: i64,
+    }
 }
 
 impl From<ProductRow> for Product {

@@ -28,24 +28,28 @@ pub async fn create(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    csrf_token: String,
-    expires_at: String,
-    id: String,
-    email: String,
-    name: String,
-    is_admin: bool,
-    created_at: String,
+row_type! {
+    struct SessionRow {
+        csrf_token: String,
+        expires_at: String,
+        id: String,
+        email: String,
+        name: String,
+        is_admin: bool,
+        created_at: String,
+    }
 }
 
 /// The session with this id hash, if it has not expired at `now`.
 pub async fn get(db: Db<'_>, id_hash: &str, now: &str) -> StoreResult<Option<Session>> {
-    let row: Option<SessionRow> = on_db!(db, c => sqlx::query_as(
-        "SELECT s.csrf_token, s.expires_at, u.id, u.email, u.name, u.is_admin, u.created_at
+    let row: Option<SessionRow> = db
+        .fetch_optional(
+            "SELECT s.csrf_token, s.expires_at, u.id, u.email, u.name, u.is_admin, u.created_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = $1 AND s.expires_at > $2"
-    ).bind(id_hash).bind(now).fetch_optional(c).await)?;
+         WHERE s.id_hash = $1 AND s.expires_at > $2",
+            vec![id_hash.into(), now.into()],
+        )
+        .await?;
     Ok(row.map(|r| Session {
         csrf_token: r.csrf_token,
         expires_at: r.expires_at,

@@ -42,15 +42,16 @@ pub async fn insert(
     Ok(row.into())
 }
 
-#[derive(sqlx::FromRow)]
-struct AuthRow {
-    token_id: String,
-    last_used_at: Option<String>,
-    id: String,
-    email: String,
-    name: String,
-    is_admin: bool,
-    created_at: String,
+row_type! {
+    struct AuthRow {
+        token_id: String,
+        last_used_at: Option<String>,
+        id: String,
+        email: String,
+        name: String,
+        is_admin: bool,
+        created_at: String,
+    }
 }
 
 /// A token that authenticated a request.
@@ -63,11 +64,13 @@ pub struct Authenticated {
 
 /// The user owning the token with this hash, and the token itself.
 pub async fn authenticate(db: Db<'_>, token_hash: &str) -> StoreResult<Option<Authenticated>> {
-    let row: Option<AuthRow> = on_db!(db, c => sqlx::query_as(
+    let row: Option<AuthRow> = db.fetch_optional(
         "SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.name, u.is_admin, u.created_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1"
-    ).bind(token_hash).fetch_optional(c).await)?;
+         WHERE t.token_hash = $1",
+        vec![token_hash.into()],
+    )
+    .await?;
     Ok(row.map(|r| Authenticated {
         token_id: r.token_id,
         last_used_at: r.last_used_at,
@@ -115,21 +118,21 @@ pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
 }
 
 row_type! {
-struct AuthAccessRow {
-    token_id: String,
-    last_used_at: Option<String>,
-    id: String,
-    email: String,
-    name: String,
-    is_admin: bool,
-    created_at: String,
-    ws_id: Option<String>,
-    ws_name: Option<String>,
-    ws_slug: Option<String>,
-    ws_created_at: Option<String>,
-    ws_version: Option<i64>,
-    role: Option<String>,
-}
+    struct AuthAccessRow {
+        token_id: String,
+        last_used_at: Option<String>,
+        id: String,
+        email: String,
+        name: String,
+        is_admin: bool,
+        created_at: String,
+        ws_id: Option<String>,
+        ws_name: Option<String>,
+        ws_slug: Option<String>,
+        ws_created_at: Option<String>,
+        ws_version: Option<i64>,
+        role: Option<String>,
+    }
 }
 
 /// [`authenticate`] and the caller's standing in the workspace `slug`, in

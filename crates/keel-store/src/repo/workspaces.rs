@@ -52,24 +52,28 @@ pub async fn create(
     Ok(row.into())
 }
 
-#[derive(sqlx::FromRow)]
-struct AccessRow {
-    id: String,
-    name: String,
-    slug: String,
-    created_at: String,
-    version: i64,
-    role: String,
+row_type! {
+    struct AccessRow {
+        id: String,
+        name: String,
+        slug: String,
+        created_at: String,
+        version: i64,
+        role: String,
+    }
 }
 
 /// The workspace with this slug and the user's role in it, if they are an
 /// active member. Non-members get `None`, exactly as if it did not exist.
 pub async fn access(db: Db<'_>, slug: &str, user_id: &str) -> StoreResult<Option<WorkspaceAccess>> {
-    let row: Option<AccessRow> = on_db!(db, c => sqlx::query_as(
-        "SELECT w.id, w.name, w.slug, w.created_at, w.version, m.role
+    let row: Option<AccessRow> = db
+        .fetch_optional(
+            "SELECT w.id, w.name, w.slug, w.created_at, w.version, m.role
          FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
-         WHERE w.slug = $1 AND m.user_id = $2 AND m.active"
-    ).bind(slug).bind(user_id).fetch_optional(c).await)?;
+         WHERE w.slug = $1 AND m.user_id = $2 AND m.active",
+            vec![slug.into(), user_id.into()],
+        )
+        .await?;
     Ok(row.map(|r| WorkspaceAccess {
         role: role_of(&r.role),
         workspace: Workspace {
