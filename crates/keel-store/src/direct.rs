@@ -57,11 +57,41 @@ macro_rules! row_type {
         $vis struct $name { $($fvis $field: $ty),* }
 
         impl $crate::direct::DirectRow for $name {
+            #[allow(unused_assignments)]
             fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                Ok(Self { $($field: row.get(stringify!($field))?),* })
+                // Fields are initialised in the order written, so
+                // `position` walks the columns alongside them.
+                let mut position = 0;
+                Ok(Self {
+                    $($field: {
+                        let value = $crate::direct::column(row, position, stringify!($field))?;
+                        position += 1;
+                        value
+                    }),*
+                })
             }
         }
     };
+}
+
+/// The column `name`, looked for first at `position`: row types list their
+/// fields in the order of their `SELECT`, and finding a column by name
+/// alone is a scan of every column name (for a task, hundreds of string
+/// comparisons). Any other order still decodes, by name.
+pub fn column<T: rusqlite::types::FromSql>(
+    row: &rusqlite::Row<'_>,
+    position: usize,
+    name: &str,
+) -> rusqlite::Result<T> {
+    if row
+        .as_ref()
+        .column_name(position)
+        .is_ok_and(|found| found == name)
+    {
+        row.get(position)
+    } else {
+        row.get(name)
+    }
 }
 
 /// Tuples decode by position, as sqlx's do.
@@ -192,13 +222,16 @@ impl DirectSqlite {
     }
 
     /// A connection with the settings of the sqlx pools (see
-    /// `Store::open_sqlite`): `synchronous` and `foreign_keys` are per
-    /// connection, the WAL journal belongs to the file.
+    /// `Store::open_sqlite`): `synchronous`, `foreign_keys` and
+    /// `temp_store` are per connection, the WAL journal belongs to the
+    /// file.
     fn open(&self, mode: OpenFlags) -> StoreResult<Connection> {
         let conn = Connection::open_with_flags(&self.path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+        )?;
         Ok(conn)
     }
 }

@@ -89,6 +89,11 @@ impl Store {
             // crash or power loss can lose the last commits.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Scratch tables (an `INSERT … SELECT` reading its own table,
+            // a sort too big for a buffer) in memory: on the default, each
+            // opens, unlinks and closes a file in /var/tmp, which was
+            // four system calls on every task create.
+            .pragma("temp_store", "MEMORY")
             .busy_timeout(Duration::from_secs(10));
         // No ping before handing out a connection: the file is local, a
         // broken connection shows as an error on the query itself, and with
