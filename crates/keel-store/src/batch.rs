@@ -191,17 +191,19 @@ impl Batch {
     /// the sqlx writer's thread for `BEGIN`, for the batch, for `COMMIT`
     /// and for the ping sqlx sends when a pooled connection comes back;
     /// and with no await between `BEGIN` and `COMMIT` a dropped request
-    /// cannot leave the transaction half-done.
+    /// cannot leave the transaction half-done. Batches that queue for the
+    /// writer meanwhile share one `COMMIT`, each still whole or not at all.
     pub async fn commit_alone<T>(self, store: &Store) -> StoreResult<Vec<T>>
     where
         T: DirectRow
             + Send
+            + 'static
             + Unpin
             + for<'r> sqlx::FromRow<'r, SqliteRow>
             + for<'r> sqlx::FromRow<'r, PgRow>,
     {
         match &store.pools {
-            Pools::Sqlite { direct, .. } => direct.write(&self.statements).await,
+            Pools::Sqlite { direct, .. } => direct.write(self.statements).await,
             Pools::Postgres(_) => {
                 let mut tx = store.begin().await?;
                 let rows = self.fetch_all(&mut tx).await?;

@@ -15,7 +15,9 @@
 //!   writer's turn: sqlx write transactions take it too (`Store::begin`)
 //!   and keep it until they end, so this connection never waits for a
 //!   lock, and the transaction runs from `BEGIN` to `COMMIT` without
-//!   yielding: a dropped request cannot cut it off half-way.
+//!   yielding: a dropped request cannot cut it off half-way. Writes that
+//!   queue meanwhile are committed together, each in its own savepoint
+//!   ([`DirectSqlite::write`]).
 //!
 //! Nothing here blocks for long: each call is one short transaction on a
 //! local file. Lists, searches and multi-step transactions stay on sqlx.
@@ -124,6 +126,8 @@ impl rusqlite::ToSql for Param {
 pub(crate) struct DirectSqlite {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
+    /// Direct writes waiting for the writer's turn.
+    queue: Queue,
     /// The write connection; holding its lock is the writer's turn. A
     /// fair (first come, first served) async mutex, so waiting writers
     /// queue without holding a thread.
@@ -141,6 +145,7 @@ impl DirectSqlite {
         Self {
             path,
             readers: Mutex::new(Vec::new()),
+            queue: Queue::default(),
             writer: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
@@ -171,41 +176,75 @@ impl DirectSqlite {
         result.map_err(Into::into)
     }
 
-    /// Waits for the writer's turn, then runs `statements` in one immediate
-    /// transaction and returns the rows of the last one; any failure rolls
-    /// the whole of it back.
-    pub(crate) async fn write<R: DirectRow>(
+    /// Runs `statements` as one write of their own and returns the rows of
+    /// the last one, once committed; a failing statement undoes the rest.
+    ///
+    /// Writes that queue up while the writer is busy are committed
+    /// together (group commit): whoever gets the writer's turn next runs
+    /// every queued write, each inside its own savepoint, in one
+    /// transaction. Each write still succeeds or fails alone, but the
+    /// pages they share (the ends of the same indexes, the event counter)
+    /// go to the WAL once per group instead of once per write. Nobody is
+    /// answered before the group's `COMMIT` returns.
+    pub(crate) async fn write<R: DirectRow + Send + 'static>(
         &self,
-        statements: &[Statement],
+        statements: Vec<Statement>,
     ) -> StoreResult<Vec<R>> {
-        let mut slot = self.writer.lock().await;
-        if slot.is_none() {
-            *slot = Some(self.open(OpenFlags::SQLITE_OPEN_READ_WRITE)?);
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(Write::<R> { statements, answer });
+        let queued = self.queue.push(job);
+        {
+            let mut writer = self.writer.lock().await;
+            let group = self.queue.take_all();
+            // Empty when an earlier holder of the turn already ran ours.
+            if !group.is_empty() {
+                self.commit_group(&mut writer, group);
+            }
         }
-        let Some(conn) = slot.as_mut() else {
-            return Err(StoreError::Other("the direct writer is not open".into()));
+        queued.disarm();
+        answered
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Other("the write was not run".into())))
+    }
+
+    /// Runs `group` in one transaction on the writer (opened if need be)
+    /// and answers every write in it.
+    fn commit_group(&self, writer: &mut Option<Connection>, group: Vec<Job>) {
+        let fail_all = |group: Vec<Job>, cause: String| {
+            for job in group {
+                job.fail(cause.clone());
+            }
         };
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut rows = Vec::new();
-        if let Some((last, rest)) = statements.split_last() {
-            for s in rest {
-                let mut stmt = tx.prepare_cached(&s.sql)?;
-                bind(&mut stmt, &s.params)?;
-                // Stepped to the end, as a statement that returns rows
-                // (a `RETURNING` nobody reads) is still run whole.
-                let mut ignored = stmt.raw_query();
-                while ignored.next()?.is_some() {}
-            }
-            let mut stmt = tx.prepare_cached(&last.sql)?;
-            bind(&mut stmt, &last.params)?;
-            let mut result = stmt.raw_query();
-            while let Some(row) = result.next()? {
-                rows.push(R::from_direct(row)?);
+        if writer.is_none() {
+            match self.open(OpenFlags::SQLITE_OPEN_READ_WRITE) {
+                Ok(conn) => *writer = Some(conn),
+                Err(err) => return fail_all(group, err.to_string()),
             }
         }
-        // Dropped on an error above, the transaction rolls back.
-        tx.commit()?;
-        Ok(rows)
+        let Some(conn) = writer.as_ref() else {
+            return fail_all(group, "the direct writer is not open".into());
+        };
+        if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+            return fail_all(group, err.to_string());
+        }
+        let mut poisoned = false;
+        let finishers: Vec<Finisher> = group
+            .into_iter()
+            .map(|job| job.run(conn, &mut poisoned))
+            .collect();
+        let committed = if poisoned {
+            Err("a failed write could not be undone on its own".to_string())
+        } else {
+            conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+        };
+        if committed.is_err() {
+            // Nothing of the group stays; ignore "no transaction is active"
+            // after a COMMIT that failed and already rolled back.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for finish in finishers {
+            finish(committed.clone());
+        }
     }
 
     /// Forgets every connection (before the database file is closed or
@@ -234,6 +273,154 @@ impl DirectSqlite {
         )?;
         Ok(conn)
     }
+}
+
+/// A write waiting in the queue, whatever its row type.
+trait QueuedWrite: Send {
+    /// Runs the statements on the writer, inside the group's transaction,
+    /// and returns how to answer the caller once the group has committed or
+    /// failed. Sets `poisoned` when a failed write could not undo its own
+    /// statements, so the group must not commit.
+    fn run(self: Box<Self>, conn: &Connection, poisoned: &mut bool) -> Finisher;
+    /// Answers a write that never ran.
+    fn fail(self: Box<Self>, cause: String);
+}
+
+type Job = Box<dyn QueuedWrite>;
+
+/// Answers a write's caller with the group's commit outcome.
+type Finisher = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+struct Write<R> {
+    statements: Vec<Statement>,
+    answer: tokio::sync::oneshot::Sender<StoreResult<Vec<R>>>,
+}
+
+impl<R: DirectRow + Send + 'static> QueuedWrite for Write<R> {
+    fn run(self: Box<Self>, conn: &Connection, poisoned: &mut bool) -> Finisher {
+        let Write { statements, answer } = *self;
+        let outcome = in_savepoint(conn, poisoned, |conn| run::<R>(conn, &statements));
+        Box::new(move |committed| {
+            let result = match (outcome, committed) {
+                (Ok(rows), Ok(())) => Ok(rows),
+                (Ok(_), Err(cause)) => Err(StoreError::Unavailable(cause)),
+                (Err(err), _) => Err(err),
+            };
+            // The caller may have gone; the write stands regardless.
+            let _ = answer.send(result);
+        })
+    }
+
+    fn fail(self: Box<Self>, cause: String) {
+        let _ = self.answer.send(Err(StoreError::Unavailable(cause)));
+    }
+}
+
+/// Writes waiting for the writer's turn.
+#[derive(Default)]
+struct Queue {
+    next_id: std::sync::atomic::AtomicU64,
+    jobs: Mutex<Vec<(u64, Job)>>,
+}
+
+/// A write in the queue; dropped before the write ran (its caller went
+/// away while waiting), it takes the write out, so that it does not land
+/// later with the next group.
+struct Queued<'a> {
+    queue: &'a Queue,
+    id: Option<u64>,
+}
+
+impl Queue {
+    fn push(&self, job: Job) -> Queued<'_> {
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.push((id, job));
+        }
+        Queued {
+            queue: self,
+            id: Some(id),
+        }
+    }
+
+    fn take_all(&self) -> Vec<Job> {
+        self.jobs
+            .lock()
+            .map(|mut jobs| jobs.drain(..).map(|(_, job)| job).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Queued<'_> {
+    /// The write ran (or was taken by a group): nothing to undo on drop.
+    fn disarm(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id
+            && let Ok(mut jobs) = self.queue.jobs.lock()
+        {
+            jobs.retain(|(queued, _)| *queued != id);
+        }
+    }
+}
+
+/// Runs `f` inside a savepoint: kept on success, undone on failure. Sets
+/// `poisoned` when the savepoint cannot be closed either way, so that the
+/// group does not commit statements its caller is told failed.
+fn in_savepoint<T>(
+    conn: &Connection,
+    poisoned: &mut bool,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.execute_batch("SAVEPOINT direct_write")?;
+    match f(conn) {
+        Ok(value) => match conn.execute_batch("RELEASE direct_write") {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                // Its statements are still pending in the transaction.
+                *poisoned = true;
+                Err(err.into())
+            }
+        },
+        Err(err) => {
+            if conn
+                .execute_batch("ROLLBACK TO direct_write; RELEASE direct_write")
+                .is_err()
+            {
+                *poisoned = true;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Runs the statements in order; the rows of the last one.
+fn run<R: DirectRow>(conn: &Connection, statements: &[Statement]) -> StoreResult<Vec<R>> {
+    let mut rows = Vec::new();
+    let Some((last, rest)) = statements.split_last() else {
+        return Ok(rows);
+    };
+    for s in rest {
+        let mut stmt = conn.prepare_cached(&s.sql)?;
+        bind(&mut stmt, &s.params)?;
+        // Stepped to the end, as a statement that returns rows (a
+        // `RETURNING` nobody reads) is still run whole.
+        let mut ignored = stmt.raw_query();
+        while ignored.next()?.is_some() {}
+    }
+    let mut stmt = conn.prepare_cached(&last.sql)?;
+    bind(&mut stmt, &last.params)?;
+    let mut result = stmt.raw_query();
+    while let Some(row) = result.next()? {
+        rows.push(R::from_direct(row)?);
+    }
+    Ok(rows)
 }
 
 fn query_optional<R: DirectRow>(

@@ -324,3 +324,73 @@ async fn batches_commit_alone_whole_or_not_at_all() {
         db.finish().await;
     }
 }
+
+/// Batches committed alone at the same time (on SQLite, grouped into one
+/// transaction with a savepoint each): every one succeeds or fails by
+/// itself, and a failing one takes nothing of the others with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_batches_commit_or_fail_each_alone() {
+    use keel_store::batch::Batch;
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        db.store
+            .execute_admin("CREATE TABLE group_probe (id TEXT PRIMARY KEY, n BIGINT NOT NULL)")
+            .await
+            .unwrap();
+        db.store
+            .execute_admin("CREATE TABLE group_counter (total BIGINT NOT NULL)")
+            .await
+            .unwrap();
+        db.store
+            .execute_admin("INSERT INTO group_counter (total) VALUES (0)")
+            .await
+            .unwrap();
+        let mut handles = Vec::new();
+        for i in 0..40i64 {
+            let store = db.store.clone();
+            handles.push(tokio::spawn(async move {
+                let mut batch = Batch::new();
+                batch.push("UPDATE group_counter SET total = total + 1", vec![]);
+                // Every fourth batch reuses an id another batch takes.
+                let id = if i % 4 == 3 {
+                    format!("p{}", i - 1)
+                } else {
+                    format!("p{i}")
+                };
+                batch.push(
+                    "INSERT INTO group_probe (id, n) VALUES ($1, $2) RETURNING n",
+                    vec![id.into(), i.into()],
+                );
+                (i, batch.commit_alone::<(i64,)>(&store).await)
+            }));
+        }
+        let mut committed = Vec::new();
+        for h in handles {
+            let (i, result) = h.await.unwrap();
+            match result {
+                Ok(rows) => {
+                    assert_eq!(rows, vec![(i,)], "{backend:?}");
+                    committed.push(i);
+                }
+                Err(StoreError::Conflict(_)) => {}
+                Err(other) => panic!("{backend:?}: batch {i}: {other:?}"),
+            }
+        }
+        // Of each clashing pair exactly one got in.
+        assert_eq!(committed.len(), 30, "{backend:?}: {committed:?}");
+        let mut tx = db.store.begin().await.unwrap();
+        let mut batch = Batch::new();
+        batch.push(
+            "SELECT total, (SELECT COUNT(*) FROM group_probe) FROM group_counter",
+            vec![],
+        );
+        let (total, rows): (i64, i64) = batch.fetch_one(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            (total, rows),
+            (30, 30),
+            "{backend:?}: the failed batches left nothing"
+        );
+        db.finish().await;
+    }
+}
