@@ -86,10 +86,6 @@ macro_rules! on_db {
     };
 }
 
-// Keeps `Pools` reachable from the macro expansion in every module.
-#[allow(dead_code)]
-fn _uses(_: &Pools) {}
-
 impl Db<'_> {
     /// A point read: at most one row, its `$k` bound to `params[k - 1]`.
     /// Straight on the pool on SQLite it runs on the calling thread
