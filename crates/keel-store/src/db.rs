@@ -21,6 +21,8 @@ impl Tx {
             Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
+        // A point read begun while this was open would not see it.
+        crate::read_scope::end();
         Ok(())
     }
 
@@ -64,6 +66,9 @@ macro_rules! on_db {
         match $db {
             $crate::db::Db::Pool(store) => match &store.pools {
                 $crate::Pools::Sqlite { read, .. } => {
+                    // Nothing a request reads here is newer than its point
+                    // reads after it.
+                    $crate::read_scope::end();
                     let $c = read;
                     $body
                 }

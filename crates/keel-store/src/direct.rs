@@ -8,8 +8,9 @@
 //!
 //! Here the same query texts and the same row types run on plain SQLite
 //! connections, right where they are asked for, with no await in between:
-//! - **point reads** (one row by key) on a small set of read-only
-//!   connections; in WAL mode a reader never waits for the writer;
+//! - **point reads** (one row by key) on read-only connections, one per
+//!   thread ([`crate::thread_readers`]); in WAL mode a reader never waits
+//!   for the writer;
 //! - **self-contained writes** (a [`Batch`](crate::batch::Batch) that is a
 //!   whole transaction) on one read-write connection. Its mutex is the
 //!   writer's turn: sqlx write transactions take it too (`Store::begin`)
@@ -24,6 +25,8 @@
 //! PostgreSQL is untouched; its round trips are network ones.
 
 use crate::batch::{Param, Statement};
+use crate::read_scope;
+use crate::thread_readers::ThreadReaders;
 use crate::{StoreError, StoreResult};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
@@ -31,10 +34,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OwnedMutexGuard;
-
-/// Idle read connections kept for reuse; more are opened under load and
-/// closed when returned beyond this.
-const MAX_IDLE_READERS: usize = 8;
 
 /// Statements each connection keeps prepared.
 const STATEMENT_CACHE: usize = 64;
@@ -44,14 +43,15 @@ const STATEMENT_CACHE: usize = 64;
 /// case of another process (an offline `keel admin` command) writing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// A row type that both the sqlx path and the direct path decode, by
-/// column name. Declare it with [`row_type!`].
+/// A row type that both the sqlx path and the direct path decode.
+/// Declare it with [`row_type!`].
 pub trait DirectRow: Sized {
     fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
 }
 
-/// Declares a row struct once: `sqlx::FromRow` for the pools, and
-/// [`DirectRow`] for [`DirectSqlite`], both by column name.
+/// Declares a row struct once: `sqlx::FromRow` for the pools (by column
+/// name), and [`DirectRow`] for [`DirectSqlite`] (by position, the fields
+/// in the order of the `SELECT`; see [`column`]).
 macro_rules! row_type {
     ($(#[$meta:meta])* $vis:vis struct $name:ident { $($fvis:vis $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
@@ -76,24 +76,26 @@ macro_rules! row_type {
     };
 }
 
-/// The column `name`, looked for first at `position`: row types list their
-/// fields in the order of their `SELECT`, and finding a column by name
-/// alone is a scan of every column name (for a task, hundreds of string
-/// comparisons). Any other order still decodes, by name.
+/// The column at `position`, which must be named `name`: row types list
+/// their fields in the order of their `SELECT`. Debug builds (every test)
+/// check the name and fail on a mismatch; release builds trust the order,
+/// as checking costs a string comparison per column of every row (about
+/// 2 % of reading a task by key).
 pub fn column<T: rusqlite::types::FromSql>(
     row: &rusqlite::Row<'_>,
     position: usize,
     name: &str,
 ) -> rusqlite::Result<T> {
-    if row
-        .as_ref()
-        .column_name(position)
-        .is_ok_and(|found| found == name)
-    {
-        row.get(position)
-    } else {
-        row.get(name)
+    if cfg!(debug_assertions) {
+        let found = row.as_ref().column_name(position)?;
+        if found != name {
+            return Err(rusqlite::Error::InvalidColumnName(format!(
+                "field `{name}` is read from column {position}, which the query names `{found}`: \
+                 list the row type's fields in the order of its SELECT"
+            )));
+        }
     }
+    row.get(position)
 }
 
 /// Tuples decode by position, as sqlx's do.
@@ -125,7 +127,7 @@ impl rusqlite::ToSql for Param {
 /// The direct connections of one SQLite database, opened on first use.
 pub(crate) struct DirectSqlite {
     path: PathBuf,
-    readers: Mutex<Vec<Connection>>,
+    readers: ThreadReaders,
     /// Direct writes waiting for the writer's turn.
     queue: Queue,
     /// The write connection; holding its lock is the writer's turn. A
@@ -144,7 +146,7 @@ impl DirectSqlite {
     pub(crate) fn new(path: PathBuf) -> Self {
         Self {
             path,
-            readers: Mutex::new(Vec::new()),
+            readers: ThreadReaders::default(),
             queue: Queue::default(),
             writer: Arc::new(tokio::sync::Mutex::new(None)),
         }
@@ -163,17 +165,13 @@ impl DirectSqlite {
         sql: &str,
         params: &[Param],
     ) -> StoreResult<Option<R>> {
-        let conn = match self.idle_reader() {
-            Some(conn) => conn,
-            None => self.open(OpenFlags::SQLITE_OPEN_READ_ONLY)?,
-        };
-        let result = query_optional(&conn, sql, params);
-        if let Ok(mut idle) = self.readers.lock()
-            && idle.len() < MAX_IDLE_READERS
-        {
-            idle.push(conn);
+        let open = || self.open(OpenFlags::SQLITE_OPEN_READ_ONLY);
+        let query = |conn: &Connection| Ok(query_optional(conn, sql, params)?);
+        // Inside a request, in the request's read transaction.
+        if let Some(result) = read_scope::read(&self.readers, open, query) {
+            return result;
         }
-        result.map_err(Into::into)
+        self.readers.read(open, query)
     }
 
     /// Runs `statements` as one write of their own and returns the rows of
@@ -190,6 +188,8 @@ impl DirectSqlite {
         &self,
         statements: Vec<Statement>,
     ) -> StoreResult<Vec<R>> {
+        // A request's later point reads must see this write.
+        read_scope::end();
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(Write::<R> { statements, answer });
         let queued = self.queue.push(job);
@@ -250,14 +250,8 @@ impl DirectSqlite {
     /// Forgets every connection (before the database file is closed or
     /// replaced); they are opened again on next use.
     pub(crate) async fn close(&self) {
-        if let Ok(mut idle) = self.readers.lock() {
-            idle.clear();
-        }
+        self.readers.close();
         *self.writer.lock().await = None;
-    }
-
-    fn idle_reader(&self) -> Option<Connection> {
-        self.readers.lock().ok().and_then(|mut idle| idle.pop())
     }
 
     /// A connection with the settings of the sqlx pools (see
@@ -440,9 +434,17 @@ fn query_optional<R: DirectRow>(
 /// Binds `params[k]` to `$(k + 1)` by name, as sqlx does: a statement may
 /// use `$1` twice, or `$2` before `$1`.
 fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<()> {
+    // The usual names written out, so a point read formats none.
+    const NAMES: [&str; 12] = [
+        "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12",
+    ];
     stmt.clear_bindings();
     for (k, param) in params.iter().enumerate() {
-        if let Some(index) = stmt.parameter_index(&format!("${}", k + 1))? {
+        let index = match NAMES.get(k) {
+            Some(name) => stmt.parameter_index(name)?,
+            None => stmt.parameter_index(&format!("${}", k + 1))?,
+        };
+        if let Some(index) = index {
             stmt.raw_bind_parameter(index, param)?;
         }
     }

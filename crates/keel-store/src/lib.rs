@@ -21,12 +21,15 @@ pub mod dialect;
 mod error;
 pub mod export;
 mod migrate;
+mod read_scope;
 pub mod repo;
+mod thread_readers;
 
 pub use backup::{FileCheck, check_sqlite_file, checkpoint_sqlite_file};
 pub use db::{Db, Tx};
 pub use error::{StoreError, StoreResult};
 pub use migrate::MIGRATIONS;
+pub use read_scope::share_point_reads;
 
 use direct::DirectSqlite;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -165,6 +168,7 @@ impl Store {
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.pools {
             Pools::Sqlite { write, direct, .. } => {
+                read_scope::end();
                 // The turn first: a direct write (which needs no sqlx
                 // connection) and a transaction never overlap.
                 let turn = direct.turn().await;
@@ -208,6 +212,7 @@ impl Store {
     /// never pass user input.
     pub async fn execute_admin(&self, sql: &str) -> StoreResult<()> {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
+        read_scope::end();
         match &self.pools {
             Pools::Sqlite { write, .. } => sqlx::query(sql).execute(write).await.map(|_| ())?,
             Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ())?,

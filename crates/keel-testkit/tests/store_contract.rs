@@ -394,3 +394,89 @@ async fn concurrent_batches_commit_or_fail_each_alone() {
         db.finish().await;
     }
 }
+
+/// Renames task `KEEL-1` in a write of its own.
+async fn rename(store: &Store, title: &str) {
+    let mut batch = keel_store::batch::Batch::new();
+    batch.push(
+        "UPDATE tasks SET title = $1 WHERE number = 1 RETURNING version",
+        vec![title.into()],
+    );
+    batch.commit_alone::<(i64,)>(store).await.unwrap();
+}
+
+/// Renames task `KEEL-1` from another task, as another request would.
+async fn rename_elsewhere(store: &Store, title: &'static str) {
+    let store = store.clone();
+    tokio::spawn(async move { rename(&store, title).await })
+        .await
+        .unwrap();
+}
+
+/// Inside a request's scope the point reads share one read transaction on
+/// SQLite, and anything else the request does with the database ends it
+/// first: a read through the pools, a write, a transaction. So a request
+/// never point-reads data older than what it listed or wrote. (PostgreSQL
+/// point reads are each their own statement, and always see the latest.)
+#[tokio::test]
+async fn a_requests_point_reads_share_one_snapshot_until_it_does_anything_else() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (user, product) = seed(&db.store).await;
+        let now = Timestamp::now().to_rfc3339();
+        let mut tx = db.store.begin().await.unwrap();
+        let id = keel_domain::ids::new_id();
+        repo::tasks::create(&mut tx, &id, &product, &fields("first"), &user, &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let store = &db.store;
+        let ws = product.workspace_id.as_str();
+        let title = || async {
+            repo::tasks::get(store.db(), ws, "KEEL-1")
+                .await
+                .unwrap()
+                .unwrap()
+                .title
+        };
+        // What a point read sees after another request renamed the task.
+        let snapshot = |old: &'static str, new: &'static str| match backend {
+            Backend::Sqlite => old,
+            Backend::Postgres => new,
+        };
+        keel_store::share_point_reads(async {
+            assert_eq!(title().await, "first");
+            rename_elsewhere(store, "second").await;
+            assert_eq!(title().await, snapshot("first", "second"), "{backend:?}");
+
+            // A read through the pools ends the snapshot.
+            repo::products::list(store.db(), ws).await.unwrap();
+            assert_eq!(title().await, "second", "{backend:?}");
+
+            // So does a write of the request's own.
+            rename_elsewhere(store, "third").await;
+            assert_eq!(title().await, snapshot("second", "third"), "{backend:?}");
+            rename(store, "fourth").await;
+            assert_eq!(title().await, "fourth", "{backend:?}");
+
+            // And a transaction the request commits, even when it point-read
+            // while the transaction was open.
+            let mut tx = store.begin().await.unwrap();
+            let current = repo::tasks::get_for_update(&mut tx, ws, "KEEL-1")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(title().await, "fourth", "{backend:?}");
+            repo::tasks::update(&mut tx, &current, &fields("fifth"), &user, &now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(title().await, "fifth", "{backend:?}");
+        })
+        .await;
+        // Outside the scope every point read is fresh.
+        rename_elsewhere(store, "sixth").await;
+        assert_eq!(title().await, "sixth", "{backend:?}");
+    }
+}
