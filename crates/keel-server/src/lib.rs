@@ -31,9 +31,14 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need: one shared [`AppParts`], so that the
+/// clone axum makes for every request (and the `State` extractor makes
+/// again) is one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<AppParts>);
+
+/// What [`AppState`] shares.
+pub struct AppParts {
     pub store: Store,
     /// Committed events, for WebSocket subscribers.
     pub live: live::LiveBus,
@@ -42,31 +47,41 @@ pub struct AppState {
     /// The OpenAPI document, rendered on first request and kept. Not built
     /// at start-up: it walks every route's description, which would make
     /// an idle server touch (and keep resident) most of the binary's code.
-    openapi_json: std::sync::Arc<std::sync::OnceLock<axum::body::Bytes>>,
+    openapi_json: std::sync::OnceLock<axum::body::Bytes>,
     /// Submissions and votes on public portals, per client address.
-    pub portal_limiter: std::sync::Arc<rate_limit::RateLimiter>,
+    pub portal_limiter: rate_limit::RateLimiter,
     /// Failed sign-ins, per account and per client address.
-    pub login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
+    pub login_limiter: login_limit::LoginLimiter,
     /// A hash to verify against when an account does not exist, made on
     /// first use.
-    dummy_hash: std::sync::Arc<tokio::sync::OnceCell<String>>,
+    dummy_hash: tokio::sync::OnceCell<String>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        Self {
+        Self::with_insight(store, insight::Insight::default())
+    }
+
+    /// A state whose similar feedback and themes use `insight` (a model).
+    pub fn with_insight(store: Store, insight: insight::Insight) -> Self {
+        Self(std::sync::Arc::new(AppParts {
             store,
             live: live::LiveBus::default(),
-            insight: insight::Insight::default(),
+            insight,
             openapi_json: Default::default(),
             // A visitor may send 20 at once, then one every 20 s (180 an hour).
-            portal_limiter: std::sync::Arc::new(rate_limit::RateLimiter::new(
-                20,
-                Duration::from_secs(20),
-            )),
+            portal_limiter: rate_limit::RateLimiter::new(20, Duration::from_secs(20)),
             login_limiter: Default::default(),
             dummy_hash: Default::default(),
-        }
+        }))
     }
 
     /// Starts background work: on PostgreSQL, the listener that brings
@@ -113,6 +128,13 @@ pub fn build_router(state: AppState) -> Router {
         // Unknown paths get a problem too, not an empty body.
         .fallback(|| async { error::ApiError::NotFound("no such route") })
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
+        // A request's point reads (its token, then the item it asks for)
+        // share one SQLite read transaction.
+        .layer(axum::middleware::from_fn(
+            |request: Request<axum::body::Body>, next: axum::middleware::Next| {
+                keel_store::share_point_reads(next.run(request))
+            },
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Headers on every response: only our own scripts and styles (no
         // inline script, no framing), no MIME sniffing, no referrer leaking

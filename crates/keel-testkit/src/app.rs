@@ -60,8 +60,7 @@ impl TestApp {
     /// An app whose similar feedback and themes use `insight` (a model).
     pub async fn with_insight(backend: Backend, insight: keel_server::insight::Insight) -> TestApp {
         let db = TestDb::new(backend).await;
-        let mut state = keel_server::AppState::new(db.store.clone());
-        state.insight = insight;
+        let state = keel_server::AppState::with_insight(db.store.clone(), insight);
         state.start_background();
         let router = keel_server::build_router(state);
         TestApp { db, router }

@@ -288,10 +288,11 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let addr = listener.local_addr()?;
         // Tests and scripts wait for this exact line.
         println!("Keel listening on http://{addr}");
-        let mut state = keel_server::AppState::new(store.clone());
-        if let Some(dir) = &config.model_dir {
-            state.insight = load_model(dir).await?;
-        }
+        let insight = match &config.model_dir {
+            Some(dir) => load_model(dir).await?,
+            None => keel_server::insight::Insight::default(),
+        };
+        let state = keel_server::AppState::with_insight(store.clone(), insight);
         state.start_background();
         let router = keel_server::build_router(state);
         keel_server::serve(listener, router, shutdown, Duration::from_secs(30)).await?;
