@@ -14,6 +14,9 @@
 //! list it showed or than it wrote; a point read after those begins a new
 //! transaction. Outside a scope (background work, the CLI, tests calling
 //! the store directly) each point read is its own transaction, as before.
+//! The scope is the request's own task: a task it spawns runs outside it,
+//! so a request must not await a write made by such a task and then
+//! point-read what it wrote (none does).
 
 use crate::StoreResult;
 use crate::thread_readers::{Registry, ThreadReaders, give_back};
