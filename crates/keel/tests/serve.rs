@@ -31,15 +31,11 @@ fn keel(dir: &PathBuf) -> Command {
     cmd
 }
 
-#[test]
-fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
-    let dir = temp_dir("toml");
-    std::fs::write(
-        dir.join("keel.toml"),
-        "bind = \"127.0.0.1:0\"\ndata_dir = \"from-toml\"\nlog_format = \"json\"\n",
-    )
-    .unwrap();
-    let mut child = keel(&dir)
+/// Starts `keel serve` in `dir`, stops it with SIGTERM, checks that it
+/// exits cleanly within 10 s; returns the address it listened on and its
+/// log (stderr, a pipe, as under a service manager).
+fn serve_then_stop(dir: &PathBuf) -> (String, String) {
+    let mut child = keel(dir)
         .arg("serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -51,11 +47,6 @@ fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
         .strip_prefix("Keel listening on ")
         .expect("the listening line")
         .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert!(
-        dir.join("from-toml/keel.db").exists(),
-        "data_dir from keel.toml is used"
-    );
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -76,11 +67,45 @@ fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
     assert!(exit.success(), "exit status {exit:?}");
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (url, stderr)
+}
+
+#[test]
+fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
+    let dir = temp_dir("toml");
+    std::fs::write(
+        dir.join("keel.toml"),
+        "bind = \"127.0.0.1:0\"\ndata_dir = \"from-toml\"\nlog_format = \"json\"\n",
+    )
+    .unwrap();
+    let (url, stderr) = serve_then_stop(&dir);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(
+        dir.join("from-toml/keel.db").exists(),
+        "data_dir from keel.toml is used"
+    );
     assert!(
         stderr
             .lines()
             .any(|l| l.starts_with('{') && l.contains("shutting down")),
         "JSON logs from keel.toml: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn text_logs_to_a_pipe_or_file_carry_no_colour_codes() {
+    let dir = temp_dir("plain-log");
+    std::fs::write(
+        dir.join("keel.toml"),
+        "bind = \"127.0.0.1:0\"\ndata_dir = \"data\"\n",
+    )
+    .unwrap();
+    let (_, stderr) = serve_then_stop(&dir);
+    assert!(stderr.contains("shutting down"), "text log: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "terminal escape codes in a log that is not a terminal: {stderr:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
