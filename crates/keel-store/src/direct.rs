@@ -25,6 +25,7 @@
 //! PostgreSQL is untouched; its round trips are network ones.
 
 use crate::batch::{Param, Statement};
+use crate::checkpointer::{self, Checkpointer};
 use crate::read_scope;
 use crate::thread_readers::ThreadReaders;
 use crate::{StoreError, StoreResult};
@@ -134,21 +135,32 @@ pub(crate) struct DirectSqlite {
     /// fair (first come, first served) async mutex, so waiting writers
     /// queue without holding a thread.
     writer: Arc<tokio::sync::Mutex<Option<Connection>>>,
+    /// Checkpoints the log after writes, off the writer's path.
+    checkpointer: Arc<Checkpointer>,
 }
 
 /// The turn to write to a SQLite database, held by a write transaction
 /// from `BEGIN` until it commits or is dropped.
 pub struct WriterTurn {
     _guard: OwnedMutexGuard<Option<Connection>>,
+    checkpointer: Arc<Checkpointer>,
+}
+
+impl Drop for WriterTurn {
+    /// The transaction that held the turn has ended, most often committed.
+    fn drop(&mut self) {
+        self.checkpointer.committed();
+    }
 }
 
 impl DirectSqlite {
     pub(crate) fn new(path: PathBuf) -> Self {
         Self {
-            path,
+            path: path.clone(),
             readers: ThreadReaders::default(),
             queue: Queue::default(),
             writer: Arc::new(tokio::sync::Mutex::new(None)),
+            checkpointer: Arc::new(Checkpointer::start(path)),
         }
     }
 
@@ -156,6 +168,7 @@ impl DirectSqlite {
     pub(crate) async fn turn(&self) -> WriterTurn {
         WriterTurn {
             _guard: self.writer.clone().lock_owned().await,
+            checkpointer: self.checkpointer.clone(),
         }
     }
 
@@ -242,6 +255,9 @@ impl DirectSqlite {
             // after a COMMIT that failed and already rolled back.
             let _ = conn.execute_batch("ROLLBACK");
         }
+        if committed.is_ok() {
+            self.checkpointer.committed();
+        }
         for finish in finishers {
             finish(committed.clone());
         }
@@ -250,6 +266,7 @@ impl DirectSqlite {
     /// Forgets every connection (before the database file is closed or
     /// replaced); they are opened again on next use.
     pub(crate) async fn close(&self) {
+        self.checkpointer.stop().await;
         self.readers.close();
         *self.writer.lock().await = None;
     }
@@ -265,6 +282,13 @@ impl DirectSqlite {
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
+        if mode.contains(OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            conn.pragma_update(
+                None,
+                "wal_autocheckpoint",
+                checkpointer::WRITER_CHECKPOINT_PAGES,
+            )?;
+        }
         Ok(conn)
     }
 }

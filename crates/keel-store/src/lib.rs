@@ -11,6 +11,7 @@
 //! batches run the same SQL on the calling thread instead ([`direct`]).
 
 mod backup;
+mod checkpointer;
 #[macro_use]
 pub mod batch;
 #[macro_use]
@@ -102,12 +103,18 @@ impl Store {
         // broken connection shows as an error on the query itself, and with
         // sqlx every ping is one more round trip to the connection's thread
         // (a statement on the pool would cost two hops instead of one).
+        // The writer checkpoints only as a fallback; a thread of its own
+        // does it first (see `checkpointer`).
+        let writer = base.clone().pragma(
+            "wal_autocheckpoint",
+            checkpointer::WRITER_CHECKPOINT_PAGES.to_string(),
+        );
         let write = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(base.clone())
+            .connect_with(writer)
             .await?;
         let read = SqlitePoolOptions::new()
             .test_before_acquire(false)
