@@ -4,19 +4,21 @@
 //! By default SQLite checkpoints inside the `COMMIT` that takes the log
 //! past 1,000 pages: that commit copies every page in the log into the
 //! file and waits for two `fsync`s, while every queued write waits behind
-//! it. That was 7.5 % of a create's CPU and most of its p99 (see
-//! BENCHMARKS.md, session 10).
+//! it. In session 9's profile that was 7.5 % of a create's CPU; BENCHMARKS.md
+//! (session 10) has creates before and after this module.
 //!
 //! Here a thread with its own connection runs a `PASSIVE` checkpoint soon
 //! after writes commit, at most once per [`INTERVAL`]. A passive checkpoint
 //! takes no lock that the writer or the readers wait for; it copies what
-//! it can and leaves the rest for the next round. The writers keep an
-//! automatic checkpoint at [`WRITER_CHECKPOINT_PAGES`]: under a steady
-//! stream of writes the log is never completely copied at the moment a
-//! write begins, and only a checkpoint inside a commit lets SQLite start
-//! the log again from the top. By then this thread has copied nearly all
-//! of it, so that one finds little left to do. It is also the fallback
-//! should this thread be gone.
+//! it can and leaves the rest for the next round.
+//!
+//! SQLite starts the log again from the top only when a write begins with
+//! everything in it already copied, which a steady stream of writes seldom
+//! allows. So the writers keep an automatic checkpoint, at
+//! [`WRITER_CHECKPOINT_PAGES`]: it runs inside a commit, with no other
+//! write in between, so the next write can restart the log. By then this
+//! thread has copied nearly all of it, and that checkpoint finds little
+//! left to do. It is also the fallback should this thread be gone.
 //!
 //! A checkpoint only moves committed pages from one file to another; a
 //! failed one loses nothing and is simply tried again after the next

@@ -264,7 +264,9 @@ impl DirectSqlite {
     }
 
     /// Forgets every connection (before the database file is closed or
-    /// replaced); they are opened again on next use.
+    /// replaced); they are opened again on next use. The checkpoint thread
+    /// stops for good: should the store be used again, the writer's own
+    /// checkpoints keep the log in bounds.
     pub(crate) async fn close(&self) {
         self.checkpointer.stop().await;
         self.readers.close();
