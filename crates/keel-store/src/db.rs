@@ -118,4 +118,28 @@ impl Db<'_> {
         })?;
         Ok(row)
     }
+
+    /// Every row of a query, its `$k` bound to `params[k - 1]`. Straight
+    /// on the pool on SQLite it runs in one go on a thread kept for lists
+    /// ([`crate::direct`]); in a transaction or on PostgreSQL through sqlx.
+    pub(crate) async fn fetch_all<R>(self, sql: String, params: Vec<Param>) -> StoreResult<Vec<R>>
+    where
+        R: DirectRow
+            + Send
+            + Unpin
+            + 'static
+            + for<'r> sqlx::FromRow<'r, SqliteRow>
+            + for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        if let Db::Pool(store) = &self
+            && let Pools::Sqlite { direct, .. } = &store.pools
+        {
+            return direct.fetch_all(sql, params).await;
+        }
+        let rows = on_db!(self, c => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            bind_params!(query, params).fetch_all(c).await
+        })?;
+        Ok(rows)
+    }
 }

@@ -20,12 +20,20 @@
 //!   queue meanwhile are committed together, each in its own savepoint
 //!   ([`DirectSqlite::write`]).
 //!
-//! Nothing here blocks for long: each call is one short transaction on a
-//! local file. Lists, searches and multi-step transactions stay on sqlx.
-//! PostgreSQL is untouched; its round trips are network ones.
+//! - **lists** (every row of one query) on read-only connections too, but
+//!   on a few threads of their own ([`crate::list_threads`]): a list may
+//!   walk many rows, too long to hold a thread that serves requests. That
+//!   is one hop for the whole list, where sqlx makes one per row (its
+//!   connection thread hands the rows over one at a time), and the rows
+//!   decode by position.
+//!
+//! Point reads and writes do not block for long: each is one short
+//! transaction on a local file. Searches and multi-step transactions stay
+//! on sqlx. PostgreSQL is untouched; its round trips are network ones.
 
 use crate::batch::{Param, Statement};
 use crate::checkpointer::{self, Checkpointer};
+use crate::list_threads::ListThreads;
 use crate::read_scope;
 use crate::thread_readers::ThreadReaders;
 use crate::{StoreError, StoreResult};
@@ -137,6 +145,8 @@ pub(crate) struct DirectSqlite {
     writer: Arc<tokio::sync::Mutex<Option<Connection>>>,
     /// Checkpoints the log after writes, off the writer's path.
     checkpointer: Arc<Checkpointer>,
+    /// The threads lists read on, each with a connection of its own.
+    list_threads: ListThreads,
 }
 
 /// The turn to write to a SQLite database, held by a write transaction
@@ -154,13 +164,15 @@ impl Drop for WriterTurn {
 }
 
 impl DirectSqlite {
-    pub(crate) fn new(path: PathBuf) -> Self {
+    /// `lists_at_once`: how many lists may read at the same time.
+    pub(crate) fn new(path: PathBuf, lists_at_once: usize) -> Self {
         Self {
             path: path.clone(),
             readers: ThreadReaders::default(),
             queue: Queue::default(),
             writer: Arc::new(tokio::sync::Mutex::new(None)),
             checkpointer: Arc::new(Checkpointer::start(path)),
+            list_threads: ListThreads::new(lists_at_once),
         }
     }
 
@@ -185,6 +197,30 @@ impl DirectSqlite {
             return result;
         }
         self.readers.read(open, query)
+    }
+
+    /// Every row of one query, in its own read transaction, read on one of
+    /// the list threads. Ends the request's point-read transaction first,
+    /// as any read through the pools does.
+    pub(crate) async fn fetch_all<R: DirectRow + Send + 'static>(
+        self: &Arc<Self>,
+        sql: String,
+        params: Vec<Param>,
+    ) -> StoreResult<Vec<R>> {
+        read_scope::end();
+        let this = self.clone();
+        self.list_threads
+            .run(move || {
+                let open = || this.open(OpenFlags::SQLITE_OPEN_READ_ONLY);
+                this.readers
+                    .read(open, |conn| Ok(query_all(conn, &sql, &params)?))
+            })
+            .await
+            .unwrap_or_else(|| {
+                Err(StoreError::Unavailable(
+                    "no thread could read the list".into(),
+                ))
+            })
     }
 
     /// Runs `statements` as one write of their own and returns the rows of
@@ -455,6 +491,21 @@ fn query_optional<R: DirectRow>(
         Some(row) => R::from_direct(row).map(Some),
         None => Ok(None),
     }
+}
+
+fn query_all<R: DirectRow>(
+    conn: &Connection,
+    sql: &str,
+    params: &[Param],
+) -> rusqlite::Result<Vec<R>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind(&mut stmt, params)?;
+    let mut rows = stmt.raw_query();
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.push(R::from_direct(row)?);
+    }
+    Ok(all)
 }
 
 /// Binds `params[k]` to `$(k + 1)` by name, as sqlx does: a statement may

@@ -21,6 +21,7 @@ mod direct;
 pub mod dialect;
 mod error;
 pub mod export;
+mod list_threads;
 mod migrate;
 mod read_scope;
 pub mod repo;
@@ -81,6 +82,15 @@ impl Default for StoreOptions {
     }
 }
 
+/// How many lists may read a SQLite database at once: no more than the
+/// readers configured, nor than twice the cores. Each reads on a thread
+/// with a connection (and its page cache) of its own; more threads than
+/// the cores can run do not make lists faster, they only hold more memory.
+fn lists_at_once(options: &StoreOptions) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (options.max_connections as usize).clamp(1, 2 * cores)
+}
+
 impl Store {
     /// Opens (creating if missing) the SQLite database file at `path`.
     pub async fn open_sqlite(path: &Path, options: &StoreOptions) -> StoreResult<Store> {
@@ -126,7 +136,10 @@ impl Store {
             pools: Pools::Sqlite {
                 read,
                 write,
-                direct: Arc::new(DirectSqlite::new(path.to_path_buf())),
+                direct: Arc::new(DirectSqlite::new(
+                    path.to_path_buf(),
+                    lists_at_once(options),
+                )),
             },
         })
     }

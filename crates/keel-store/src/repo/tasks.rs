@@ -714,13 +714,9 @@ pub async fn list(
         " ORDER BY {order} LIMIT {} OFFSET {offset}",
         limit + 1
     ));
-    let rows: Vec<TaskRow> = on_db!(db, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            q = q.bind(b);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<TaskRow> = db
+        .fetch_all(sql, binds.into_iter().map(Param::from).collect())
+        .await?;
     let mut tasks: Vec<Task> = rows.into_iter().map(Into::into).collect();
     let next = if tasks.len() as i64 > limit {
         tasks.truncate(limit as usize);
@@ -757,14 +753,8 @@ pub async fn count_by(
         String::new()
     };
     let sql = format!("SELECT {column} AS value, COUNT(*) AS n FROM tasks t{filter}{group}");
-    let rows: Vec<(Option<String>, i64)> = on_db!(db, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            q = q.bind(b);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows)
+    db.fetch_all(sql, binds.into_iter().map(Param::from).collect())
+        .await
 }
 
 /// Gap left between consecutive ranks, so most moves need no renumbering.
