@@ -50,6 +50,7 @@ const ASSETS: &[(&str, &str)] = &[
     asset!("tech-debt.js"),
     asset!("stories.js"),
     asset!("update.js"),
+    asset!("favicon.svg"),
 ];
 
 fn content_type(name: &str) -> &'static str {
@@ -195,6 +196,23 @@ mod tests {
             !html[at + attr.len()..]
                 .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
+    }
+
+    /// Both page shells name the icon, so browsers do not ask for a
+    /// `/favicon.ico` that does not exist (a 404 in every page's console).
+    #[test]
+    fn every_page_shell_links_the_icon() {
+        assert!(body("favicon.svg").starts_with("<svg"));
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for shell in ["base.html", "error.html"] {
+            let html = std::fs::read_to_string(format!("{dir}/{shell}")).unwrap();
+            assert!(
+                html.contains(
+                    "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/static/favicon.svg?v="
+                ),
+                "{shell} does not link the icon"
+            );
+        }
     }
 
     /// Every page loads `app.css`, `app.js` with its imports and the unread
