@@ -12,13 +12,17 @@
 //!   thread ([`crate::thread_readers`]); in WAL mode a reader never waits
 //!   for the writer;
 //! - **self-contained writes** (a [`Batch`](crate::batch::Batch) that is a
-//!   whole transaction) on one read-write connection. Its mutex is the
+//!   whole transaction) on one read-write connection, driven by a thread
+//!   of its own, the *writer thread*. The connection's mutex is the
 //!   writer's turn: sqlx write transactions take it too (`Store::begin`)
 //!   and keep it until they end, so this connection never waits for a
 //!   lock, and the transaction runs from `BEGIN` to `COMMIT` without
 //!   yielding: a dropped request cannot cut it off half-way. Writes that
 //!   queue meanwhile are committed together, each in its own savepoint
-//!   ([`DirectSqlite::write`]).
+//!   ([`DirectSqlite::write`]). The commit is the one piece of a request
+//!   that cannot run two at a time, and it takes hundreds of microseconds;
+//!   on its own thread it no longer holds up one of the runtime's threads,
+//!   which go on serving requests (and queueing the next group) meanwhile.
 //!
 //! - **lists** (every row of one query) on read-only connections too, but
 //!   on a few threads of their own ([`crate::list_threads`]): a list may
@@ -137,14 +141,10 @@ impl rusqlite::ToSql for Param {
 pub(crate) struct DirectSqlite {
     path: PathBuf,
     readers: ThreadReaders,
-    /// Direct writes waiting for the writer's turn.
-    queue: Queue,
-    /// The write connection; holding its lock is the writer's turn. A
-    /// fair (first come, first served) async mutex, so waiting writers
-    /// queue without holding a thread.
-    writer: Arc<tokio::sync::Mutex<Option<Connection>>>,
-    /// Checkpoints the log after writes, off the writer's path.
-    checkpointer: Arc<Checkpointer>,
+    /// The writer: its queue, connection and thread.
+    shared: Arc<WriterShared>,
+    /// Whether the writer thread runs; started by the first write.
+    writer_thread: std::sync::OnceLock<bool>,
     /// The threads lists read on, each with a connection of its own.
     list_threads: ListThreads,
 }
@@ -163,15 +163,40 @@ impl Drop for WriterTurn {
     }
 }
 
+/// What the writer thread shares with the callers that queue writes.
+struct WriterShared {
+    path: PathBuf,
+    /// Direct writes waiting for the writer's turn.
+    queue: Queue,
+    /// The write connection; holding its lock is the writer's turn. A
+    /// fair (first come, first served) async mutex, so waiting writers
+    /// queue without holding a thread.
+    writer: Arc<tokio::sync::Mutex<Option<Connection>>>,
+    /// Checkpoints the log after writes, off the writer's path.
+    checkpointer: Arc<Checkpointer>,
+}
+
+impl Drop for DirectSqlite {
+    /// Ends the writer thread. No write can be waiting: each borrows the
+    /// store until it is answered.
+    fn drop(&mut self) {
+        self.shared.queue.close();
+    }
+}
+
 impl DirectSqlite {
     /// `lists_at_once`: how many lists may read at the same time.
     pub(crate) fn new(path: PathBuf, lists_at_once: usize) -> Self {
         Self {
             path: path.clone(),
             readers: ThreadReaders::default(),
-            queue: Queue::default(),
-            writer: Arc::new(tokio::sync::Mutex::new(None)),
-            checkpointer: Arc::new(Checkpointer::start(path)),
+            shared: Arc::new(WriterShared {
+                path: path.clone(),
+                queue: Queue::default(),
+                writer: Arc::new(tokio::sync::Mutex::new(None)),
+                checkpointer: Arc::new(Checkpointer::start(path)),
+            }),
+            writer_thread: std::sync::OnceLock::new(),
             list_threads: ListThreads::new(lists_at_once),
         }
     }
@@ -179,8 +204,8 @@ impl DirectSqlite {
     /// Waits for the writer's turn, for a transaction through sqlx.
     pub(crate) async fn turn(&self) -> WriterTurn {
         WriterTurn {
-            _guard: self.writer.clone().lock_owned().await,
-            checkpointer: self.checkpointer.clone(),
+            _guard: self.shared.writer.clone().lock_owned().await,
+            checkpointer: self.shared.checkpointer.clone(),
         }
     }
 
@@ -227,10 +252,10 @@ impl DirectSqlite {
     /// the last one, once committed; a failing statement undoes the rest.
     ///
     /// Writes that queue up while the writer is busy are committed
-    /// together (group commit): whoever gets the writer's turn next runs
-    /// every queued write, each inside its own savepoint, in one
-    /// transaction. Each write still succeeds or fails alone, but the
-    /// pages they share (the ends of the same indexes, the event counter)
+    /// together (group commit): when the writer thread next gets the
+    /// writer's turn, it runs every queued write, each inside its own
+    /// savepoint, in one transaction. Each write still succeeds or fails
+    /// alone, but the pages they share (the ends of the same indexes, the event counter)
     /// go to the WAL once per group instead of once per write. Nobody is
     /// answered before the group's `COMMIT` returns.
     pub(crate) async fn write<R: DirectRow + Send + 'static>(
@@ -241,19 +266,68 @@ impl DirectSqlite {
         read_scope::end();
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(Write::<R> { statements, answer });
-        let queued = self.queue.push(job);
-        {
-            let mut writer = self.writer.lock().await;
-            let group = self.queue.take_all();
+        let shared = &self.shared;
+        let queued = shared.queue.push(job);
+        // Without the thread (the system refused one), the caller commits
+        // in the writer's turn itself, as every caller once did.
+        let threaded = *self.writer_thread.get_or_init(|| {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("keel-writer".into())
+                .spawn(move || shared.run_thread())
+                .map_err(|err| tracing::warn!(%err, "no writer thread; requests will commit"))
+                .is_ok()
+        });
+        if !threaded {
+            let mut writer = shared.writer.lock().await;
+            let group = shared.queue.take_all();
             // Empty when an earlier holder of the turn already ran ours.
             if !group.is_empty() {
-                self.commit_group(&mut writer, group);
+                shared.commit_group(&mut writer, group);
             }
         }
+        let answer = answered.await;
         queued.disarm();
-        answered
-            .await
-            .unwrap_or_else(|_| Err(StoreError::Other("the write was not run".into())))
+        answer.unwrap_or_else(|_| Err(StoreError::Other("the write was not run".into())))
+    }
+
+    /// Forgets every connection (before the database file is closed or
+    /// replaced); they are opened again on next use. The checkpoint thread
+    /// stops for good: should the store be used again, the writer's own
+    /// checkpoints keep the log in bounds.
+    pub(crate) async fn close(&self) {
+        self.shared.checkpointer.stop().await;
+        self.readers.close();
+        *self.shared.writer.lock().await = None;
+    }
+
+    fn open(&self, mode: OpenFlags) -> StoreResult<Connection> {
+        open(&self.path, mode)
+    }
+}
+
+impl WriterShared {
+    /// The writer thread: commits whatever has queued, in the writer's
+    /// turn, until the store is dropped.
+    fn run_thread(&self) {
+        while self.queue.wait_for_jobs() {
+            let mut writer = self.writer.blocking_lock();
+            let group = self.queue.take_all();
+            if group.is_empty() {
+                continue;
+            }
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.commit_group(&mut writer, group)
+            }));
+            if ran.is_err() {
+                // The group's callers lost their answers in the unwinding
+                // and hear that their writes did not run; closing the
+                // connection rolls back what the group had begun. The
+                // thread lives on for the writes after it.
+                *writer = None;
+                tracing::error!("a write panicked; its group was rolled back");
+            }
+        }
     }
 
     /// Runs `group` in one transaction on the writer (opened if need be)
@@ -265,7 +339,7 @@ impl DirectSqlite {
             }
         };
         if writer.is_none() {
-            match self.open(OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            match open(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
                 Ok(conn) => *writer = Some(conn),
                 Err(err) => return fail_all(group, err.to_string()),
             }
@@ -298,37 +372,26 @@ impl DirectSqlite {
             finish(committed.clone());
         }
     }
+}
 
-    /// Forgets every connection (before the database file is closed or
-    /// replaced); they are opened again on next use. The checkpoint thread
-    /// stops for good: should the store be used again, the writer's own
-    /// checkpoints keep the log in bounds.
-    pub(crate) async fn close(&self) {
-        self.checkpointer.stop().await;
-        self.readers.close();
-        *self.writer.lock().await = None;
-    }
-
-    /// A connection with the settings of the sqlx pools (see
-    /// `Store::open_sqlite`): `synchronous`, `foreign_keys` and
-    /// `temp_store` are per connection, the WAL journal belongs to the
-    /// file.
-    fn open(&self, mode: OpenFlags) -> StoreResult<Connection> {
-        let conn = Connection::open_with_flags(&self.path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+/// A connection with the settings of the sqlx pools (see
+/// `Store::open_sqlite`): `synchronous`, `foreign_keys` and `temp_store`
+/// are per connection, the WAL journal belongs to the file.
+fn open(path: &std::path::Path, mode: OpenFlags) -> StoreResult<Connection> {
+    let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+    )?;
+    if mode.contains(OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            checkpointer::WRITER_CHECKPOINT_PAGES,
         )?;
-        if mode.contains(OpenFlags::SQLITE_OPEN_READ_WRITE) {
-            conn.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                checkpointer::WRITER_CHECKPOINT_PAGES,
-            )?;
-        }
-        Ok(conn)
     }
+    Ok(conn)
 }
 
 /// A write waiting in the queue, whatever its row type.
@@ -377,6 +440,9 @@ impl<R: DirectRow + Send + 'static> QueuedWrite for Write<R> {
 struct Queue {
     next_id: std::sync::atomic::AtomicU64,
     jobs: Mutex<Vec<(u64, Job)>>,
+    /// Wakes the writer thread when a write arrives or the store closes.
+    arrived: std::sync::Condvar,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// A write in the queue; dropped before the write ran (its caller went
@@ -395,10 +461,34 @@ impl Queue {
         if let Ok(mut jobs) = self.jobs.lock() {
             jobs.push((id, job));
         }
+        self.arrived.notify_one();
         Queued {
             queue: self,
             id: Some(id),
         }
+    }
+
+    /// Waits until a write is queued; false once the store is closing.
+    fn wait_for_jobs(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        let Ok(mut jobs) = self.jobs.lock() else {
+            return false;
+        };
+        while jobs.is_empty() && !self.closed.load(SeqCst) {
+            jobs = match self.arrived.wait(jobs) {
+                Ok(jobs) => jobs,
+                Err(_) => return false,
+            };
+        }
+        !self.closed.load(SeqCst)
+    }
+
+    fn close(&self) {
+        // Under the lock, so the thread cannot miss it between its check
+        // and its wait.
+        let _jobs = self.jobs.lock();
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.arrived.notify_all();
     }
 
     fn take_all(&self) -> Vec<Job> {
@@ -551,6 +641,77 @@ impl From<rusqlite::Error> for StoreError {
                 _ => StoreError::Other(err.to_string()),
             },
             _ => StoreError::Other(err.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::batch::Batch;
+    use crate::{Pools, Store, StoreOptions};
+    use std::time::{Duration, Instant};
+
+    async fn store_with_table() -> Store {
+        let dir =
+            std::env::temp_dir().join(format!("keel-store-writer-{}", keel_domain::ids::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open_sqlite(&dir.join("keel.db"), &StoreOptions::default())
+            .await
+            .unwrap();
+        store
+            .execute_admin("CREATE TABLE probe (n BIGINT NOT NULL)")
+            .await
+            .unwrap();
+        store
+    }
+
+    fn insert(n: i64) -> Batch {
+        let mut batch = Batch::new();
+        batch.push(
+            "INSERT INTO probe (n) VALUES ($1) RETURNING n",
+            vec![n.into()],
+        );
+        batch
+    }
+
+    /// Writes queued behind a transaction wait for its end, then all land.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_wait_for_the_turn_then_commit() {
+        let store = store_with_table().await;
+        let tx = store.begin().await.unwrap();
+        let writes: Vec<_> = (0..10i64)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move { insert(n).commit_alone::<(i64,)>(&store).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            writes.iter().all(|w| !w.is_finished()),
+            "a write committed while a transaction held the turn"
+        );
+        tx.commit().await.unwrap();
+        for (n, write) in writes.into_iter().enumerate() {
+            assert_eq!(write.await.unwrap().unwrap(), vec![(n as i64,)]);
+        }
+    }
+
+    /// The writer thread ends with the store that started it.
+    #[tokio::test]
+    async fn the_writer_thread_ends_with_its_store() {
+        let store = store_with_table().await;
+        insert(1).commit_alone::<(i64,)>(&store).await.unwrap();
+        let Pools::Sqlite { direct, .. } = &store.pools else {
+            unreachable!("a SQLite store")
+        };
+        assert_eq!(direct.writer_thread.get(), Some(&true));
+        let shared = std::sync::Arc::downgrade(&direct.shared);
+        drop(store);
+        // The thread holds the writer until it returns.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while shared.upgrade().is_some() {
+            assert!(Instant::now() < deadline, "the writer thread still runs");
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 }
