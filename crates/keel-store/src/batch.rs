@@ -185,8 +185,8 @@ impl Batch {
     /// Runs every statement as a transaction of its own, committed on
     /// return, and returns the rows of the last one.
     ///
-    /// On SQLite the statements run on the calling thread, on the direct
-    /// write connection ([`crate::direct`]), in the writer's turn. The
+    /// On SQLite the statements run on the direct write connection
+    /// ([`crate::direct`]), on its writer thread, in the writer's turn. The
     /// turn is then held for the time the SQL needs, instead of a trip to
     /// the sqlx writer's thread for `BEGIN`, for the batch, for `COMMIT`
     /// and for the ping sqlx sends when a pooled connection comes back;

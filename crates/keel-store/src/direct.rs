@@ -1,4 +1,4 @@
-//! SQLite statements run on the calling thread, for the hottest requests.
+//! SQLite statements run without sqlx, for the hottest requests.
 //!
 //! sqlx runs every SQLite connection on a thread of its own, so each
 //! statement is a round trip to that thread and back: two thread wake-ups,
@@ -7,7 +7,7 @@
 //! membership, then the task), which was most of its cost.
 //!
 //! Here the same query texts and the same row types run on plain SQLite
-//! connections, right where they are asked for, with no await in between:
+//! connections, with no await between a statement and its answer:
 //! - **point reads** (one row by key) on read-only connections, one per
 //!   thread ([`crate::thread_readers`]); in WAL mode a reader never waits
 //!   for the writer;
@@ -281,7 +281,7 @@ impl DirectSqlite {
         if !threaded {
             let mut writer = shared.writer.lock().await;
             let group = shared.queue.take_all();
-            // Empty when an earlier holder of the turn already ran ours.
+            // Empty when an earlier caller already ran ours in its group.
             if !group.is_empty() {
                 shared.commit_group(&mut writer, group);
             }

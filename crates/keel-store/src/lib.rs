@@ -7,8 +7,9 @@
 //!
 //! SQLite gets one writer connection and a pool of readers: writes queue in
 //! the pool instead of failing with "database is locked", and readers never
-//! wait for writers (WAL). The hottest point reads and self-contained write
-//! batches run the same SQL on the calling thread instead ([`direct`]).
+//! wait for writers (WAL). The hottest point reads (on the calling thread)
+//! and self-contained write batches (on a writer thread, in groups) run the
+//! same SQL without sqlx instead ([`direct`]).
 
 mod backup;
 mod checkpointer;

@@ -256,8 +256,8 @@ async fn batches_run_in_order_and_fail_whole() {
     }
 }
 
-/// A batch committed on its own (on SQLite, on the calling thread while
-/// holding the writer) returns its last rows, and one failing statement
+/// A batch committed on its own (on SQLite, on the writer thread while
+/// holding the writer's turn) returns its last rows, and one failing statement
 /// undoes the rest and leaves the writer free for the next write.
 #[tokio::test]
 async fn batches_commit_alone_whole_or_not_at_all() {
