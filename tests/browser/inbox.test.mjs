@@ -115,6 +115,41 @@ test('the keyboard moves through the inbox and triages', async () => {
   await screenshot(page, 'inbox-triaged');
 });
 
+test('a reload on its way keeps the tag box and what was typed in it', async () => {
+  await page.goto(`${INBOX}?tag=triage-test`);
+  await page.locator('[data-row]').first().focus();
+  await page.waitForLoadState('networkidle');
+  const tags = page.locator('[data-detail] [data-tags]');
+  const before = await tags.inputValue();
+  // The inbox's next reload is held until the person has started typing.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let caught;
+  const reloading = new Promise((resolve) => { caught = resolve; });
+  let first = true;
+  await page.route('**/w/acme/**', async (route) => {
+    if (route.request().resourceType() === 'fetch' && first) {
+      first = false;
+      caught();
+      await held;
+    }
+    await route.continue();
+  });
+  await page.evaluate(() => {
+    document.querySelector('[data-detail]').dataset.old = '1';
+    document.dispatchEvent(new CustomEvent('keel:event', { detail: { kind: 'feedback' } }));
+  });
+  await reloading;
+  await tags.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(', later');
+  release();
+  await eventually(async () => (await page.locator('[data-detail][data-old]').count()) === 0);
+  await page.unroute('**/w/acme/**');
+  assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-tags')), true);
+  assert.equal(await tags.inputValue(), `${before}, later`);
+});
+
 test('bulk actions change every picked item at once', async () => {
   await page.goto(`${INBOX}?tag=triage-test`);
   const boxes = page.locator('[data-pick]');

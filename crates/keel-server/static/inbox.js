@@ -20,13 +20,6 @@ let pending = false;
  *  selected row (or the control named by `focus`). */
 function refresh(focus = null) {
   if (refreshing) { pending = true; return refreshing; }
-  const keepRow = document.activeElement?.closest?.('[data-row]')?.dataset.item ?? null;
-  // A field being typed in keeps its text and caret across the swap, as
-  // long as the same item is shown.
-  const active = document.activeElement;
-  const typed = active && root.contains(active) && active.id && active.matches('input:not([type="checkbox"]), textarea')
-    ? { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd, item: selectedId() }
-    : null;
   refreshing = (async () => {
     const url = location.href;
     const res = await fetch(url, { credentials: 'same-origin' });
@@ -36,6 +29,15 @@ function refresh(focus = null) {
     if (url !== location.href) { pending = true; return; }
     const fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-inbox]');
     if (!fresh) return;
+    // Where the person is now, not when the reload began: they may have
+    // moved on (pressed t for the tags, typed) while it was on its way.
+    const keepRow = document.activeElement?.closest?.('[data-row]')?.dataset.item ?? null;
+    // A field being typed in keeps its text and caret across the swap, as
+    // long as the same item is shown.
+    const active = document.activeElement;
+    const typed = active && root.contains(active) && active.id && active.matches('input:not([type="checkbox"]), textarea')
+      ? { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd, item: selectedId() }
+      : null;
     const open = root.querySelector('details.add-feedback')?.open;
     root.replaceChildren(...fresh.childNodes);
     const add = root.querySelector('details.add-feedback');
