@@ -139,7 +139,6 @@ impl rusqlite::ToSql for Param {
 
 /// The direct connections of one SQLite database, opened on first use.
 pub(crate) struct DirectSqlite {
-    path: PathBuf,
     readers: ThreadReaders,
     /// The writer: its queue, connection and thread.
     shared: Arc<WriterShared>,
@@ -188,7 +187,6 @@ impl DirectSqlite {
     /// `lists_at_once`: how many lists may read at the same time.
     pub(crate) fn new(path: PathBuf, lists_at_once: usize) -> Self {
         Self {
-            path: path.clone(),
             readers: ThreadReaders::default(),
             shared: Arc::new(WriterShared {
                 path: path.clone(),
@@ -255,9 +253,9 @@ impl DirectSqlite {
     /// together (group commit): when the writer thread next gets the
     /// writer's turn, it runs every queued write, each inside its own
     /// savepoint, in one transaction. Each write still succeeds or fails
-    /// alone, but the pages they share (the ends of the same indexes, the event counter)
-    /// go to the WAL once per group instead of once per write. Nobody is
-    /// answered before the group's `COMMIT` returns.
+    /// alone, but the pages they share (the ends of the same indexes, the
+    /// event counter) go to the WAL once per group instead of once per
+    /// write. Nobody is answered before the group's `COMMIT` returns.
     pub(crate) async fn write<R: DirectRow + Send + 'static>(
         &self,
         statements: Vec<Statement>,
@@ -302,7 +300,7 @@ impl DirectSqlite {
     }
 
     fn open(&self, mode: OpenFlags) -> StoreResult<Connection> {
-        open(&self.path, mode)
+        open(&self.shared.path, mode)
     }
 }
 
