@@ -13,6 +13,7 @@ pub mod login_limit;
 pub mod openapi;
 pub mod rate_limit;
 mod reply;
+mod request_id;
 pub mod secrets;
 pub mod web;
 
@@ -24,7 +25,7 @@ use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -122,7 +123,7 @@ impl AppState {
 /// ids, tracing, a body limit and panic catching.
 pub fn build_router(state: AppState) -> Router {
     let api = api::serving_router();
-    let request_id = HeaderName::from_static("x-request-id");
+    let id_header = HeaderName::from_static("x-request-id");
     api.merge(web::router())
         .with_state(state)
         // Unknown paths get a problem too, not an empty body.
@@ -173,8 +174,11 @@ pub fn build_router(state: AppState) -> Router {
             // that carries the request id.
             .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(id_header.clone()))
+        .layer(SetRequestIdLayer::new(
+            id_header,
+            request_id::ProcessRequestIds::new(),
+        ))
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets

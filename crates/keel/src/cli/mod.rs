@@ -17,6 +17,7 @@ mod goal;
 mod idea;
 mod import;
 mod interview;
+mod log_buffer;
 mod login;
 mod member;
 mod model;

@@ -1,6 +1,7 @@
 //! `keel serve` and `keel migrate`: configuration (defaults → `keel.toml` →
 //! `KEEL_*` environment → flags), logging, database, and the server loop.
 
+use super::log_buffer::{FlushOnDrop, LogBuffer};
 use anyhow::{Context, Result};
 use clap::Args;
 use keel_store::{Store, StoreOptions};
@@ -233,20 +234,32 @@ pub async fn open_store(database: &Database, max_connections: u32) -> Result<Sto
     Ok(store)
 }
 
-fn init_logging(format: &str) {
+/// Logs to stderr: line by line for short commands, through a
+/// [`LogBuffer`] for the server (returned, to be flushed on the way out).
+fn init_logging(format: &str, buffered: bool) -> Option<LogBuffer> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
     // Colour codes only for a person at a terminal: in a file or a service
     // manager's journal they are noise that breaks `grep`.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    if format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if !buffered {
+        let builder = builder.with_writer(std::io::stderr);
+        match format {
+            "json" => builder.json().init(),
+            _ => builder.init(),
+        }
+        return None;
     }
+    let buffer = LogBuffer::stderr();
+    buffer.flush_on_panic();
+    let builder = builder.with_writer(buffer.clone());
+    match format {
+        "json" => builder.json().init(),
+        _ => builder.init(),
+    }
+    Some(buffer)
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -279,7 +292,7 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
 
 pub fn run(args: ServeArgs) -> Result<()> {
     let config = resolve(&args.db, args.bind, args.log_format, args.model_dir)?;
-    init_logging(&config.log_format);
+    let _flush_log = init_logging(&config.log_format, true).map(FlushOnDrop);
     let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, config.max_connections).await?;
@@ -319,7 +332,7 @@ async fn load_model(dir: &Path) -> Result<keel_server::insight::Insight> {
 
 pub fn migrate(args: DatabaseArgs) -> Result<()> {
     let config = resolve(&args, None, None, None)?;
-    init_logging(&config.log_format);
+    init_logging(&config.log_format, false);
     let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
