@@ -36,8 +36,10 @@ struct Shared {
     pending: Mutex<Vec<u8>>,
     /// Signalled when a line lands in an empty buffer.
     arrived: Condvar,
-    /// Held while a batch is taken and written: batches go out in order.
-    output: Mutex<()>,
+    /// The batch being written. Held while a batch is taken and written,
+    /// so batches go out in order; the two vectors trade places, so in a
+    /// steady flow of lines neither is allocated again.
+    output: Mutex<Vec<u8>>,
 }
 
 /// Where the log's lines go; clones share one buffer.
@@ -70,7 +72,7 @@ impl LogBuffer {
             shared: Arc::new(Shared {
                 pending: Mutex::new(Vec::new()),
                 arrived: Condvar::new(),
-                output: Mutex::new(()),
+                output: Mutex::new(Vec::new()),
             }),
             sink,
             threaded: true,
@@ -104,10 +106,11 @@ impl LogBuffer {
 
     /// Writes every line waiting, now.
     pub fn flush(&self) {
-        let _order = lock(&self.shared.output);
-        let batch = std::mem::take(&mut *lock(&self.shared.pending));
+        let mut batch = lock(&self.shared.output);
+        std::mem::swap(&mut *batch, &mut *lock(&self.shared.pending));
         if !batch.is_empty() {
             (self.sink)(&batch);
+            batch.clear();
         }
     }
 
@@ -130,7 +133,13 @@ impl LogBuffer {
         let buffer = self.clone();
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            buffer.flush();
+            // Not when this very thread panicked while writing a batch:
+            // waiting for its own lock would hang the panic.
+            if let Ok(mut batch) = buffer.shared.output.try_lock() {
+                std::mem::swap(&mut *batch, &mut *lock(&buffer.shared.pending));
+                (buffer.sink)(&batch);
+                batch.clear();
+            }
             previous(info);
         }));
     }
