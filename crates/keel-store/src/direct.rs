@@ -649,7 +649,16 @@ mod tests {
     use crate::{Pools, Store, StoreOptions};
     use std::time::{Duration, Instant};
 
-    async fn store_with_table() -> Store {
+    /// A directory of its own for one test, removed when the test ends.
+    struct ScratchDir(std::path::PathBuf);
+
+    impl Drop for ScratchDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    async fn store_with_table() -> (Store, ScratchDir) {
         let dir =
             std::env::temp_dir().join(format!("keel-store-writer-{}", keel_domain::ids::new_id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -660,7 +669,7 @@ mod tests {
             .execute_admin("CREATE TABLE probe (n BIGINT NOT NULL)")
             .await
             .unwrap();
-        store
+        (store, ScratchDir(dir))
     }
 
     fn insert(n: i64) -> Batch {
@@ -675,7 +684,7 @@ mod tests {
     /// Writes queued behind a transaction wait for its end, then all land.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn writes_wait_for_the_turn_then_commit() {
-        let store = store_with_table().await;
+        let (store, _dir) = store_with_table().await;
         let tx = store.begin().await.unwrap();
         let writes: Vec<_> = (0..10i64)
             .map(|n| {
@@ -697,7 +706,7 @@ mod tests {
     /// The writer thread ends with the store that started it.
     #[tokio::test]
     async fn the_writer_thread_ends_with_its_store() {
-        let store = store_with_table().await;
+        let (store, _dir) = store_with_table().await;
         insert(1).commit_alone::<(i64,)>(&store).await.unwrap();
         let Pools::Sqlite { direct, .. } = &store.pools else {
             unreachable!("a SQLite store")
