@@ -38,12 +38,6 @@ impl ProcessRequestIds {
     }
 }
 
-impl Default for ProcessRequestIds {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl MakeRequestId for ProcessRequestIds {
     fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);

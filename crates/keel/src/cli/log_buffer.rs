@@ -106,10 +106,15 @@ impl LogBuffer {
 
     /// Writes every line waiting, now.
     pub fn flush(&self) {
-        let mut batch = lock(&self.shared.output);
-        std::mem::swap(&mut *batch, &mut *lock(&self.shared.pending));
+        self.write_out(&mut lock(&self.shared.output));
+    }
+
+    /// Takes the waiting lines into `batch` (the output vector, whose lock
+    /// the caller holds) and writes them.
+    fn write_out(&self, batch: &mut Vec<u8>) {
+        std::mem::swap(batch, &mut *lock(&self.shared.pending));
         if !batch.is_empty() {
-            (self.sink)(&batch);
+            (self.sink)(batch);
             batch.clear();
         }
     }
@@ -136,9 +141,7 @@ impl LogBuffer {
             // Not when this very thread panicked while writing a batch:
             // waiting for its own lock would hang the panic.
             if let Ok(mut batch) = buffer.shared.output.try_lock() {
-                std::mem::swap(&mut *batch, &mut *lock(&buffer.shared.pending));
-                (buffer.sink)(&batch);
-                batch.clear();
+                buffer.write_out(&mut batch);
             }
             previous(info);
         }));

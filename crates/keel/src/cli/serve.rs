@@ -9,6 +9,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
@@ -239,27 +240,25 @@ pub async fn open_store(database: &Database, max_connections: u32) -> Result<Sto
 fn init_logging(format: &str, buffered: bool) -> Option<LogBuffer> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let buffer = buffered.then(LogBuffer::stderr);
+    let writer = match &buffer {
+        Some(buffer) => {
+            buffer.flush_on_panic();
+            BoxMakeWriter::new(buffer.clone())
+        }
+        None => BoxMakeWriter::new(std::io::stderr),
+    };
     // Colour codes only for a person at a terminal: in a file or a service
     // manager's journal they are noise that breaks `grep`.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    if !buffered {
-        let builder = builder.with_writer(std::io::stderr);
-        match format {
-            "json" => builder.json().init(),
-            _ => builder.init(),
-        }
-        return None;
-    }
-    let buffer = LogBuffer::stderr();
-    buffer.flush_on_panic();
-    let builder = builder.with_writer(buffer.clone());
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer);
     match format {
         "json" => builder.json().init(),
         _ => builder.init(),
     }
-    Some(buffer)
+    buffer
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
