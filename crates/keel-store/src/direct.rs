@@ -44,7 +44,7 @@ use crate::{StoreError, StoreResult};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::OwnedMutexGuard;
 
@@ -436,11 +436,19 @@ impl<R: DirectRow + Send + 'static> QueuedWrite for Write<R> {
 /// Writes waiting for the writer's turn.
 #[derive(Default)]
 struct Queue {
-    next_id: std::sync::atomic::AtomicU64,
-    jobs: Mutex<Vec<(u64, Job)>>,
+    pending: Mutex<Pending>,
     /// Wakes the writer thread when a write arrives or the store closes.
     arrived: std::sync::Condvar,
-    closed: std::sync::atomic::AtomicBool,
+}
+
+/// What the queue's lock guards. Its few lines under the lock cannot
+/// leave it half-changed, so a lock poisoned by a panic elsewhere is
+/// still used: the writer thread must not stop on it while writes wait.
+#[derive(Default)]
+struct Pending {
+    next_id: u64,
+    jobs: Vec<(u64, Job)>,
+    closed: bool,
 }
 
 /// A write in the queue; dropped before the write ran (its caller went
@@ -452,13 +460,18 @@ struct Queued<'a> {
 }
 
 impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn push(&self, job: Job) -> Queued<'_> {
-        let id = self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.push((id, job));
-        }
+        let id = {
+            let mut pending = self.lock();
+            let id = pending.next_id;
+            pending.next_id += 1;
+            pending.jobs.push((id, job));
+            id
+        };
         self.arrived.notify_one();
         Queued {
             queue: self,
@@ -468,32 +481,25 @@ impl Queue {
 
     /// Waits until a write is queued; false once the store is closing.
     fn wait_for_jobs(&self) -> bool {
-        use std::sync::atomic::Ordering::SeqCst;
-        let Ok(mut jobs) = self.jobs.lock() else {
-            return false;
-        };
-        while jobs.is_empty() && !self.closed.load(SeqCst) {
-            jobs = match self.arrived.wait(jobs) {
-                Ok(jobs) => jobs,
-                Err(_) => return false,
-            };
+        let mut pending = self.lock();
+        while pending.jobs.is_empty() && !pending.closed {
+            pending = self
+                .arrived
+                .wait(pending)
+                .unwrap_or_else(PoisonError::into_inner);
         }
-        !self.closed.load(SeqCst)
+        !pending.closed
     }
 
     fn close(&self) {
-        // Under the lock, so the thread cannot miss it between its check
-        // and its wait.
-        let _jobs = self.jobs.lock();
-        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Set under the lock, so the thread cannot miss it between its
+        // check and its wait.
+        self.lock().closed = true;
         self.arrived.notify_all();
     }
 
     fn take_all(&self) -> Vec<Job> {
-        self.jobs
-            .lock()
-            .map(|mut jobs| jobs.drain(..).map(|(_, job)| job).collect())
-            .unwrap_or_default()
+        self.lock().jobs.drain(..).map(|(_, job)| job).collect()
     }
 }
 
@@ -506,10 +512,8 @@ impl Queued<'_> {
 
 impl Drop for Queued<'_> {
     fn drop(&mut self) {
-        if let Some(id) = self.id
-            && let Ok(mut jobs) = self.queue.jobs.lock()
-        {
-            jobs.retain(|(queued, _)| *queued != id);
+        if let Some(id) = self.id {
+            self.queue.lock().jobs.retain(|(queued, _)| *queued != id);
         }
     }
 }
@@ -701,6 +705,30 @@ mod tests {
         for (n, write) in writes.into_iter().enumerate() {
             assert_eq!(write.await.unwrap().unwrap(), vec![(n as i64,)]);
         }
+    }
+
+    /// A write whose caller goes away while it waits in the queue leaves
+    /// the queue with it: it does not land with a later group.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_whose_caller_left_never_lands() {
+        let (store, _dir) = store_with_table().await;
+        let tx = store.begin().await.unwrap();
+        let abandoned = {
+            let store = store.clone();
+            tokio::spawn(async move { insert(1).commit_alone::<(i64,)>(&store).await })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!abandoned.is_finished(), "the write did not wait its turn");
+        abandoned.abort();
+        assert!(abandoned.await.unwrap_err().is_cancelled());
+        tx.commit().await.unwrap();
+        insert(2).commit_alone::<(i64,)>(&store).await.unwrap();
+        let rows: Vec<(i64,)> = store
+            .db()
+            .fetch_all("SELECT n FROM probe ORDER BY n".into(), vec![])
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![(2,)]);
     }
 
     /// The writer thread ends with the store that started it.
