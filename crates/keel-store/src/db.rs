@@ -18,7 +18,16 @@ pub enum Tx {
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
+            Tx::Sqlite(mut t, turn) => {
+                // The transaction's search changes (see `search_pending`).
+                if let Err(err) = crate::search_pending::apply_sqlx(&mut t).await {
+                    // Undone before the writer's turn passes on.
+                    let _ = t.rollback().await;
+                    return Err(err);
+                }
+                t.commit().await?;
+                drop(turn);
+            }
             Tx::Postgres(t) => t.commit().await?,
         }
         // A point read begun while this was open would not see it.

@@ -356,7 +356,10 @@ impl WriterShared {
         let committed = if poisoned {
             Err("a failed write could not be undone on its own".to_string())
         } else {
-            conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+            // The group's search changes, in one go (see `search_pending`).
+            crate::search_pending::apply(conn)
+                .map_err(|e| e.to_string())
+                .and_then(|()| conn.execute_batch("COMMIT").map_err(|e| e.to_string()))
         };
         if committed.is_err() {
             // Nothing of the group stays; ignore "no transaction is active"

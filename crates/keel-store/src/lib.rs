@@ -26,6 +26,7 @@ mod list_threads;
 mod migrate;
 mod read_scope;
 pub mod repo;
+mod search_pending;
 mod thread_readers;
 
 pub use backup::{FileCheck, check_sqlite_file, checkpoint_sqlite_file};
@@ -230,12 +231,17 @@ impl Store {
 impl Store {
     /// Runs one statement outside any transaction (e.g. `CREATE DATABASE`,
     /// which PostgreSQL refuses inside one). For tests and tooling only;
-    /// never pass user input.
+    /// never pass user input. On SQLite it runs in a write transaction of
+    /// its own, so that rows it adds are searchable once it returns.
     pub async fn execute_admin(&self, sql: &str) -> StoreResult<()> {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         read_scope::end();
         match &self.pools {
-            Pools::Sqlite { write, .. } => sqlx::query(sql).execute(write).await.map(|_| ())?,
+            Pools::Sqlite { .. } => {
+                let mut tx = self.begin().await?;
+                on_db!(tx.db(), c => sqlx::query(sql).execute(c).await.map(|_| ()))?;
+                tx.commit().await?;
+            }
             Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ())?,
         }
         Ok(())

@@ -163,6 +163,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_audit_events.sql"),
         include_str!("../migrations/postgres/0026_audit_events.sql"),
     ),
+    (
+        27,
+        "search_pending",
+        include_str!("../migrations/sqlite/0027_search_pending.sql"),
+        include_str!("../migrations/postgres/0027_search_pending.sql"),
+    ),
 ];
 
 mod checksum {

@@ -1,7 +1,8 @@
 //! The store's promises, checked on every configured backend: migrations are
 //! idempotent and safe to run from several instances at once, an edited
 //! migration is refused, timestamps round-trip exactly, a rolled-back create
-//! gives its task number back, and updates check the version.
+//! gives its task number back, updates check the version, and search finds
+//! exactly what committed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -478,5 +479,140 @@ async fn a_requests_point_reads_share_one_snapshot_until_it_does_anything_else()
         // Outside the scope every point read is fresh.
         rename_elsewhere(store, "sixth").await;
         assert_eq!(title().await, "sixth", "{backend:?}");
+    }
+}
+
+/// Search finds what committed and nothing else, however the changes were
+/// grouped: on SQLite the search triggers queue their changes and each
+/// commit applies them (`search_pending`), so an item created, renamed and
+/// deleted within one transaction, or in one group commit, must leave the
+/// index exactly as applying each change in turn would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_sees_exactly_what_committed() {
+    use keel_domain::search::{SearchKind, SearchQuery};
+    async fn titles(store: &Store, ws: &str, words: &str) -> Vec<String> {
+        let query = SearchQuery::parse("q", words).unwrap();
+        let mut found: Vec<String> =
+            repo::search::search(store.db(), ws, &query, &[SearchKind::Task], 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|hit| hit.title)
+                .collect();
+        found.sort();
+        found
+    }
+    async fn create(
+        tx: &mut keel_store::Tx,
+        product: &keel_domain::model::Product,
+        user: &str,
+        title: &str,
+    ) -> keel_domain::model::Task {
+        let now = Timestamp::now().to_rfc3339();
+        let id = keel_domain::ids::new_id();
+        repo::tasks::create(tx, &id, product, &fields(title), user, &now)
+            .await
+            .unwrap()
+            .0
+    }
+    async fn rename(
+        tx: &mut keel_store::Tx,
+        task: &keel_domain::model::Task,
+        user: &str,
+        title: &str,
+    ) -> keel_domain::model::Task {
+        let now = Timestamp::now().to_rfc3339();
+        repo::tasks::update(tx, task, &fields(title), user, &now)
+            .await
+            .unwrap();
+        repo::tasks::get_for_update(tx, &task.workspace_id, &task.id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let store = &db.store;
+        let (user, product) = seed(store).await;
+        let ws = product.workspace_id.clone();
+
+        let mut tx = store.begin().await.unwrap();
+        let alpha = create(&mut tx, &product, &user, "alpha apple").await;
+        let beta = create(&mut tx, &product, &user, "beta banana").await;
+        tx.commit().await.unwrap();
+        assert_eq!(
+            titles(store, &ws, "apple").await,
+            ["alpha apple"],
+            "{backend:?}"
+        );
+
+        // One transaction: rename an indexed task; create one and rename it
+        // twice; create one and delete it; delete an indexed one.
+        let mut tx = store.begin().await.unwrap();
+        rename(&mut tx, &alpha, &user, "alpha cherry").await;
+        let gamma = create(&mut tx, &product, &user, "gamma grape").await;
+        let gamma = rename(&mut tx, &gamma, &user, "gamma kiwi").await;
+        rename(&mut tx, &gamma, &user, "gamma lime").await;
+        let delta = create(&mut tx, &product, &user, "delta date").await;
+        let now = Timestamp::now().to_rfc3339();
+        repo::tasks::delete(&mut tx, &delta, &now).await.unwrap();
+        repo::tasks::delete(&mut tx, &beta, &now).await.unwrap();
+        tx.commit().await.unwrap();
+        for gone in ["apple", "banana", "grape", "kiwi", "date"] {
+            assert!(
+                titles(store, &ws, gone).await.is_empty(),
+                "{backend:?}: {gone}"
+            );
+        }
+        assert_eq!(
+            titles(store, &ws, "cherry").await,
+            ["alpha cherry"],
+            "{backend:?}"
+        );
+        assert_eq!(
+            titles(store, &ws, "lime").await,
+            ["gamma lime"],
+            "{backend:?}"
+        );
+
+        // A transaction rolled back leaves nothing for a later commit to apply.
+        let mut tx = store.begin().await.unwrap();
+        create(&mut tx, &product, &user, "omega orange").await;
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        create(&mut tx, &product, &user, "epsilon elder").await;
+        tx.commit().await.unwrap();
+        assert!(titles(store, &ws, "orange").await.is_empty(), "{backend:?}");
+        assert_eq!(
+            titles(store, &ws, "elder").await,
+            ["epsilon elder"],
+            "{backend:?}"
+        );
+
+        // Writes committed together by the writer, each in a savepoint.
+        let writes: Vec<_> = (0..24)
+            .map(|n| {
+                let store = store.clone();
+                let product = product.clone();
+                let user = user.clone();
+                tokio::spawn(async move {
+                    let now = Timestamp::now().to_rfc3339();
+                    let id = keel_domain::ids::new_id();
+                    let title = format!("grouped zeta{n}");
+                    repo::tasks::insert_alone(&store, &id, &product, &fields(&title), &user, &now)
+                        .await
+                })
+            })
+            .collect();
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        assert_eq!(titles(store, &ws, "grouped").await.len(), 24, "{backend:?}");
+        assert_eq!(
+            titles(store, &ws, "zeta7").await,
+            ["grouped zeta7"],
+            "{backend:?}"
+        );
+        db.finish().await;
     }
 }

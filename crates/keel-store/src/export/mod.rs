@@ -182,6 +182,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "derived: the search triggers rebuild it as rows are inserted",
     ),
     (
+        "search_pending",
+        "the search changes of a write in progress, empty once it commits",
+    ),
+    (
         "search_workspaces",
         "derived (SQLite): a trigger numbers each inserted workspace",
     ),

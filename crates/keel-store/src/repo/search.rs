@@ -6,9 +6,11 @@
 //! Each backend's own full-text search (SQLite FTS5, PostgreSQL
 //! `tsvector`/GIN), not a separate engine. The index lives in the database,
 //! so it commits with the change that produced it (triggers in migration
-//! `0008_search`, whatever code path writes), it is backed up with the data,
-//! and every instance of a multi-instance deployment sees the same index
-//! at once with nothing else to run, feed or keep consistent.
+//! `0008_search`, whatever code path writes; on SQLite they queue the
+//! change and the commit applies it, see `crate::search_pending`), it is
+//! backed up with the data, and every instance of a multi-instance
+//! deployment sees the same index at once with nothing else to run, feed
+//! or keep consistent.
 //!
 //! # Shape
 //!
@@ -51,10 +53,12 @@
 //!
 //! Docs plug in as ideas and goals did (`0012_ideas_and_portal.sql`,
 //! `0025_goal_search_and_work.sql`): a
-//! migration adds their FTS5 table and triggers (SQLite), and their triggers
+//! migration adds their FTS5 table and triggers (SQLite; the triggers write
+//! to `search_pending`, as in `0027_search_pending.sql`), and their triggers
 //! and partial GIN index (PostgreSQL), as in `0008_search.sql` and
 //! `0011_search_words_per_kind.sql`;
-//! then one entry in [`INDEXED`] and one `LEFT JOIN` in [`SHOW`].
+//! then one entry in [`INDEXED`] (which is also how the queue finds the
+//! kind's table) and one `LEFT JOIN` in [`SHOW`].
 
 use crate::{Backend, Db, StoreResult};
 use keel_domain::search::{SearchKind, SearchQuery};
@@ -75,6 +79,14 @@ const INDEXED: &[(SearchKind, &str, bool)] = &[
     (SearchKind::Idea, "search_fts_idea", true),
     (SearchKind::Goal, "search_fts_goal", true),
 ];
+
+/// The kind named `name` and its FTS5 table, if it has one.
+pub(crate) fn fts_table(name: &str) -> Option<(&'static str, &'static str)> {
+    INDEXED
+        .iter()
+        .find(|(kind, _, _)| kind.as_str() == name)
+        .map(|(kind, table, _)| (kind.as_str(), *table))
+}
 
 /// One hit, with the text to show it from.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,4 @@
+-- Nothing to do on PostgreSQL. On SQLite this migration makes the search
+-- triggers queue their changes until the transaction commits, because FTS5
+-- writes a segment at every savepoint; here the tsvector in search_docs is
+-- updated in place by its triggers, with no such cost.
