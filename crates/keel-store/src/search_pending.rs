@@ -10,8 +10,9 @@
 //! writer's path. Applied here, once per transaction, a group of writes
 //! adds one segment per kind.
 //!
-//! Every SQLite write transaction calls [`statements`] before `COMMIT`:
-//! the group commit of [`crate::direct`] and [`crate::Tx::commit`]. A
+//! Every SQLite write transaction applies the queue before `COMMIT`: the
+//! group commit of [`crate::direct`] with [`apply`], and
+//! [`crate::Tx::commit`] with [`apply_sqlx`]. A
 //! queue left by any other path (a statement run outside a transaction) is
 //! applied by the next commit, since each application takes all of it, in
 //! order. PostgreSQL has no queue: its triggers update a `tsvector`.
@@ -20,7 +21,7 @@ use crate::repo::search::fts_table;
 use crate::{StoreError, StoreResult};
 
 /// The kinds with queued changes, to pass to [`statements`].
-pub(crate) const QUEUED_KINDS: &str = "SELECT DISTINCT kind FROM search_pending";
+const QUEUED_KINDS: &str = "SELECT DISTINCT kind FROM search_pending";
 
 /// The statements that apply the queued changes of `kinds` (as read with
 /// [`QUEUED_KINDS`]) and empty the queue, to run in order in the writing
