@@ -14,16 +14,17 @@
 //! - **self-contained writes** (a [`Batch`](crate::batch::Batch) that is a
 //!   whole transaction) on one read-write connection, driven by a thread
 //!   of its own, the *writer thread*, when writes come together; a write
-//!   that comes alone commits on its caller's thread. The connection's mutex is the
-//!   writer's turn: sqlx write transactions take it too (`Store::begin`)
-//!   and keep it until they end, so this connection never waits for a
-//!   lock, and the transaction runs from `BEGIN` to `COMMIT` without
-//!   yielding: a dropped request cannot cut it off half-way. Writes that
-//!   queue meanwhile are committed together, each in its own savepoint
-//!   ([`DirectSqlite::write`]). The commit is the one piece of a request
-//!   that cannot run two at a time, and it takes hundreds of microseconds;
-//!   on its own thread it no longer holds up one of the runtime's threads,
-//!   which go on serving requests (and queueing the next group) meanwhile.
+//!   that comes alone commits on its caller's thread. The connection's
+//!   mutex is the writer's turn: sqlx write transactions take it too
+//!   (`Store::begin`) and keep it until they end, so this connection never
+//!   waits for a lock, and the transaction runs from `BEGIN` to `COMMIT`
+//!   without yielding: a dropped request cannot cut it off half-way.
+//!   Writes that queue meanwhile are committed together, each in its own
+//!   savepoint ([`DirectSqlite::write`]). The commit is the one piece of a
+//!   request that cannot run two at a time, and it takes hundreds of
+//!   microseconds; on its own thread it no longer holds up one of the
+//!   runtime's threads, which go on serving requests (and queueing the
+//!   next group) meanwhile.
 //!
 //! - **lists** (every row of one query) on read-only connections too, but
 //!   on a few threads of their own ([`crate::list_threads`]): a list may
@@ -259,8 +260,8 @@ impl DirectSqlite {
     ///
     /// A write that comes alone, with the writer idle, commits at once on
     /// this thread. Writes that queue up while the writer is busy are
-    /// committed together (group commit): when the writer thread next gets the
-    /// writer's turn, it runs every queued write, each inside its own
+    /// committed together (group commit): when the writer thread next gets
+    /// the writer's turn, it runs every queued write, each inside its own
     /// savepoint, in one transaction. Each write still succeeds or fails
     /// alone, but the pages they share (the ends of the same indexes, the
     /// event counter) go to the WAL once per group instead of once per
