@@ -298,9 +298,9 @@ impl DirectSqlite {
         let one_at_a_time = shared.in_flight.load(Ordering::Acquire) == 1
             && shared.last_group.load(Ordering::Relaxed) <= 1;
         if one_at_a_time && let Ok(mut writer) = shared.writer.try_lock() {
-            let mut group = shared.queue.take_all();
-            group.push(job);
-            shared.commit_guarded(&mut writer, group);
+            // The queue is empty: a queued write is still in flight. One
+            // that arrives from here on queues for the writer thread.
+            shared.commit_guarded(&mut writer, vec![job]);
             drop(writer);
             return answered
                 .await
