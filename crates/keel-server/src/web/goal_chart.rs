@@ -107,10 +107,14 @@ pub fn build(g: &GoalInput, today: Date, size: Size) -> Option<GoalChart> {
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if hi - lo > 0.0 {
+    // A range the floats cannot step through in a few ticks (flat, or
+    // values a rounding error apart near 1e12) is widened, so ticks stay
+    // distinct and the scale has a height.
+    let pad = lo.abs().max(hi.abs()) * 1e-6;
+    let (lo, hi) = if hi - lo > pad {
         (lo, hi)
     } else {
-        (lo - 1.0, hi + 1.0)
+        (lo - pad.max(1.0), hi + pad.max(1.0))
     };
     let step = nice_step(hi - lo, false);
     let (bottom_value, top_value) = ((lo / step).floor() * step, (hi / step).ceil() * step);
@@ -124,15 +128,17 @@ pub fn build(g: &GoalInput, today: Date, size: Size) -> Option<GoalChart> {
         y: num(y(v)),
     };
 
-    let mut y_ticks = Vec::new();
-    let mut v = bottom_value;
-    while v <= top_value + step / 2.0 {
-        y_ticks.push(Tick {
-            at: num(y(v)),
-            label: short(v),
-        });
-        v += step;
-    }
+    // Counted, not summed: adding `step` to a large value may not change it.
+    let intervals = ((top_value - bottom_value) / step).round().clamp(1.0, 20.0) as u32;
+    let y_ticks = (0..=intervals)
+        .map(|i| {
+            let v = bottom_value + f64::from(i) * step;
+            Tick {
+                at: num(y(v)),
+                label: short(v),
+            }
+        })
+        .collect();
     // Dates are wider than the burn-up's day numbers: at most eight.
     let labels = size.max_labels.clamp(2, 8) as i64;
     let every = (start.days_until(end) / (labels - 1)).max(1);
@@ -259,6 +265,19 @@ mod tests {
         let c = build(&g, d("2026-01-02"), SIZE).unwrap();
         assert!(c.ideal.is_none() && c.forecast.is_none());
         assert!(c.y_ticks.len() >= 2, "a flat series still gets a scale");
+    }
+
+    #[test]
+    fn values_a_rounding_error_apart_still_get_a_few_ticks() {
+        // 1e12 and the float below it: a step of their difference cannot
+        // be added to either, which once looped for ever.
+        let mut g = goal(&[("2026-01-03", 1e12)]);
+        g.baseline = Some(1e12);
+        g.target = Some(999_999_999_999.999_9);
+        let c = build(&g, d("2026-01-06"), SIZE).unwrap();
+        assert!((2..=21).contains(&c.y_ticks.len()), "{}", c.y_ticks.len());
+        let at: Vec<f64> = c.y_ticks.iter().map(|t| t.at.parse().unwrap()).collect();
+        assert!(at.windows(2).all(|w| w[0] > w[1]), "ticks rise: {at:?}");
     }
 
     #[test]
