@@ -12,6 +12,24 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Longest password accepted; argon2 cost grows with length.
 pub const MAX_PASSWORD_CHARS: usize = 1_000;
 
+/// Longest text filter (`?q=` on a list) accepted, in characters. Nobody
+/// types more into a search box, and SQLite refuses a `LIKE` pattern over
+/// 50,000 bytes, which a longer `q` once turned into a 500.
+pub const MAX_FILTER_CHARS: usize = 200;
+
+/// A list's text filter: trimmed, `None` when blank, else one line of at
+/// most [`MAX_FILTER_CHARS`].
+pub fn text_filter(field: &str, s: Option<&str>) -> Result<Option<String>, FieldError> {
+    let trimmed = s.unwrap_or("").trim();
+    if trimmed.chars().count() > MAX_FILTER_CHARS || trimmed.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            format!("must be one line of at most {MAX_FILTER_CHARS} characters"),
+        ));
+    }
+    Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
+}
+
 /// Trimmed, non-empty, single-line text of at most [`MAX_LINE_CHARS`].
 pub fn line(field: &str, s: &str) -> Result<String, FieldError> {
     let trimmed = s.trim();
@@ -344,6 +362,24 @@ mod tests {
             let k = TaskKey::parse("id", &s).unwrap();
             prop_assert_eq!(k.number, n);
             prop_assert_eq!(k.product.as_str(), p.as_str());
+        }
+    }
+
+    #[test]
+    fn text_filters_are_trimmed_and_bounded() {
+        assert_eq!(text_filter("q", None).unwrap(), None);
+        assert_eq!(text_filter("q", Some("  ")).unwrap(), None);
+        assert_eq!(
+            text_filter("q", Some(" login ")).unwrap().as_deref(),
+            Some("login")
+        );
+        let longest = "é".repeat(MAX_FILTER_CHARS);
+        assert_eq!(
+            text_filter("q", Some(&longest)).unwrap(),
+            Some(longest.clone())
+        );
+        for bad in [format!("{longest}e"), "two\nlines".to_string()] {
+            assert_eq!(text_filter("q", Some(&bad)).unwrap_err().field, "q");
         }
     }
 }

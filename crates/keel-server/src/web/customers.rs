@@ -30,6 +30,7 @@ use axum::response::Response;
 use keel_api_types::{Company, Customer, Demand};
 use keel_domain::Permission;
 use keel_domain::model::WorkspaceAccess;
+use keel_domain::values::text_filter;
 use keel_store::repo;
 use keel_store::repo::companies::CompanyFilter;
 use keel_store::repo::customers::CustomerFilter;
@@ -154,7 +155,7 @@ pub async fn customers_page(
     }
     filters.segment = filters.segment.trim().to_string();
     let filter = CustomerFilter {
-        q: Some(filters.q.trim().to_string()).filter(|q| !q.is_empty()),
+        q: text_filter("q", Some(&filters.q)).ok().flatten(),
         company_id: Some(filters.company.clone()).filter(|c| !c.is_empty()),
         segment: Some(filters.segment.clone()).filter(|s| !s.is_empty()),
         persona_id: None,
@@ -421,7 +422,7 @@ pub async fn companies_page(
         Chrome::for_workspace(&app, &user, &ws, "Companies", "companies").await?;
     require_customers(&access)?;
     let filter = CompanyFilter {
-        q: Some(filters.q.trim().to_string()).filter(|q| !q.is_empty()),
+        q: text_filter("q", Some(&filters.q)).ok().flatten(),
         cursor: Some(filters.cursor.clone()).filter(|c| !c.is_empty()),
         limit: PAGE_SIZE,
     };

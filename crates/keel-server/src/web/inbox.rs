@@ -17,6 +17,7 @@ use axum::response::Response;
 use keel_api_types::Feedback;
 use keel_domain::Permission;
 use keel_domain::insight::{FeedbackSource, FeedbackStatus, Importance, Sentiment};
+use keel_domain::values::text_filter;
 use keel_store::repo;
 use keel_store::repo::feedback::FeedbackFilter;
 use serde::Deserialize;
@@ -163,7 +164,7 @@ pub async fn inbox_page(
             sources: non_empty(&filters.source),
             sentiments: non_empty(&filters.sentiment),
             tag: Some(filters.tag.clone()).filter(|t| !t.is_empty()),
-            q: Some(filters.q.clone()).filter(|t| !t.trim().is_empty()),
+            q: text_filter("q", Some(&filters.q)).ok().flatten(),
             cursor: Some(filters.cursor.clone()).filter(|c| !c.is_empty()),
             limit: PAGE_SIZE,
             ..Default::default()

@@ -9,13 +9,11 @@
 
 use keel_domain::FieldError;
 use keel_domain::task::{Priority, Status, TaskType};
+use keel_domain::values::text_filter;
 use keel_store::repo::tasks::{GroupField, SortField, SortKey};
 
 /// Longest query a view may hold, in bytes.
 pub const MAX_QUERY_BYTES: usize = 2000;
-/// Longest text search, in characters.
-const MAX_Q_CHARS: usize = 200;
-
 /// What the list is ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -202,17 +200,6 @@ fn assignee(value: &str) -> Result<String, FieldError> {
     }
 }
 
-fn text(value: &str) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.chars().count() > MAX_Q_CHARS || v.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            "q",
-            format!("must be one line of at most {MAX_Q_CHARS} characters"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
 impl ListQuery {
     /// Parses strictly: every parameter known, every value valid, each
     /// parameter at most once. Errors name the field `query`. A leading `?`
@@ -273,7 +260,7 @@ impl ListQuery {
             "assignee" => self.assignee = assignee(value)?,
             "label" if value.is_empty() => self.label.clear(),
             "label" => self.label = keel_domain::values::label("label", value)?,
-            "q" => self.q = text(value)?,
+            "q" => self.q = text_filter("q", Some(value))?.unwrap_or_default(),
             "sort" if value.is_empty() => self.sort = SortBy::Key,
             "sort" => {
                 self.sort = SortBy::parse(value).ok_or_else(|| {

@@ -120,8 +120,8 @@ fn paging(
     (limit, cursor)
 }
 
-/// A search text, or none when blank.
-fn search(q: &Option<String>) -> Option<String> {
+/// The text, trimmed, or none when blank.
+fn non_blank(q: &Option<String>) -> Option<String> {
     q.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -240,9 +240,12 @@ pub async fn list_companies(
     ctx.require(Permission::ReadCustomers)?;
     let mut errors = ValidationErrors::new();
     let (limit, cursor) = paging(&mut errors, q.limit, q.cursor.as_deref());
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     errors.into_result()?;
     let filter = CompanyFilter {
-        q: search(&q.q),
+        q: text,
         cursor,
         limit,
     };
@@ -459,9 +462,12 @@ pub async fn list_personas(
     ctx.require(Permission::ReadCustomers)?;
     let mut errors = ValidationErrors::new();
     let (limit, cursor) = paging(&mut errors, q.limit, q.cursor.as_deref());
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     errors.into_result()?;
     let filter = PersonaFilter {
-        q: search(&q.q),
+        q: text,
         cursor,
         limit,
     };
@@ -750,11 +756,14 @@ pub async fn list_customers(
             .map(|p| p.id),
         None => None,
     };
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     errors.into_result()?;
     let filter = CustomerFilter {
-        q: search(&q.q),
+        q: text,
         company_id,
-        segment: search(&q.segment),
+        segment: non_blank(&q.segment),
         persona_id,
         cursor,
         limit,

@@ -346,16 +346,12 @@ pub async fn list_features(
         },
         None => None,
     };
-    let statuses: Vec<String> = q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| errors.check(FeatureStatus::parse("status", s)))
-        .map(|s| s.as_str().to_string())
-        .collect();
+    let statuses = super::filter_values(
+        &mut errors,
+        "status",
+        q.status.as_deref(),
+        FeatureStatus::parse,
+    );
     let feature_type = q
         .feature_type
         .as_deref()

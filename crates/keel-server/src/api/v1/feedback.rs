@@ -254,21 +254,6 @@ pub struct FeedbackQuery {
     pub cursor: Option<String>,
 }
 
-fn split<T>(
-    errors: &mut ValidationErrors,
-    field: &str,
-    value: Option<&str>,
-    parse: fn(&str, &str) -> Result<T, FieldError>,
-) -> Vec<String> {
-    value
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| errors.check(parse(field, s)).map(|_| s.to_string()))
-        .collect()
-}
-
 /// The inbox: feedback newest first, filtered, cursor-paginated.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/feedback", tag = "feedback",
     params(("ws" = String, Path, description = "Workspace slug"), FeedbackQuery),
@@ -287,15 +272,24 @@ pub async fn list_feedback(
     let cursor = super::id_cursor(q.cursor.as_deref())?.map(str::to_string);
     let product_id =
         super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
-    let statuses = split(&mut errors, "status", q.status.as_deref(), |f, s| {
-        FeedbackStatus::parse(f, s).map(|_| ())
-    });
-    let sources = split(&mut errors, "source", q.source.as_deref(), |f, s| {
-        FeedbackSource::parse(f, s).map(|_| ())
-    });
-    let sentiments = split(&mut errors, "sentiment", q.sentiment.as_deref(), |f, s| {
-        Sentiment::parse(f, s).map(|_| ())
-    });
+    let statuses = super::filter_values(
+        &mut errors,
+        "status",
+        q.status.as_deref(),
+        FeedbackStatus::parse,
+    );
+    let sources = super::filter_values(
+        &mut errors,
+        "source",
+        q.source.as_deref(),
+        FeedbackSource::parse,
+    );
+    let sentiments = super::filter_values(
+        &mut errors,
+        "sentiment",
+        q.sentiment.as_deref(),
+        Sentiment::parse,
+    );
     let customer_id = customer(app.store.db(), ws, &mut errors, q.customer.as_deref()).await?;
     let since = q
         .since
@@ -307,6 +301,9 @@ pub async fn list_feedback(
         .as_deref()
         .and_then(|d| errors.check(Date::parse("until", d)))
         .map(|d| d.as_string());
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     errors.into_result()?;
     let filter = FeedbackFilter {
         product_id,
@@ -321,7 +318,7 @@ pub async fn list_feedback(
         segment: q.segment.filter(|s| !s.trim().is_empty()),
         since,
         until,
-        q: q.q.filter(|s| !s.trim().is_empty()),
+        q: text,
         cursor,
         limit,
     };

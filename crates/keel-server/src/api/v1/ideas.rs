@@ -219,16 +219,12 @@ pub async fn list_ideas(
     let mut errors = ValidationErrors::new();
     let product_id =
         super::product_filter(app.store.db(), ws, q.product.as_deref(), &mut errors).await?;
-    let statuses: Vec<String> = q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| errors.check(IdeaStatus::parse("status", s)))
-        .map(|s| s.as_str().to_string())
-        .collect();
+    let statuses = super::filter_values(
+        &mut errors,
+        "status",
+        q.status.as_deref(),
+        IdeaStatus::parse,
+    );
     let by_votes = match q.sort.as_deref().unwrap_or("newest") {
         "votes" => true,
         "newest" => false,

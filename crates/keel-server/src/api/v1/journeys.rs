@@ -271,15 +271,14 @@ pub async fn list_journeys(
         Some(p) if !p.is_empty() => resolve_persona(app.store.db(), ws, p, &mut errors).await?,
         _ => None,
     };
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     errors.into_result()?;
     let filter = MapFilter {
         product_id,
         persona_id,
-        q: q.q
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        q: text,
         cursor,
         limit,
     };

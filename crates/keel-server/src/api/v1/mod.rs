@@ -90,6 +90,28 @@ pub(crate) async fn product_filter(
     }
 }
 
+/// The values of a comma-separated filter (`?status=todo,in_progress`),
+/// each checked with `parse` (errors name `field`), blanks dropped and a
+/// repeated value kept once. Each value becomes one term of the query, so
+/// repeats only add length: 1,100 of them once made SQLite refuse it.
+pub(crate) fn filter_values<T>(
+    errors: &mut keel_domain::ValidationErrors,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str, &str) -> Result<T, keel_domain::FieldError>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in value.unwrap_or("").split(',').map(str::trim) {
+        if word.is_empty() || out.iter().any(|seen| seen == word) {
+            continue;
+        }
+        if errors.check(parse(field, word)).is_some() {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
 /// Checks `limit`, defaulting to 50.
 pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
     match limit {

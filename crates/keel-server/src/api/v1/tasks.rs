@@ -318,20 +318,6 @@ pub struct TaskQuery {
     pub cursor: Option<String>,
 }
 
-fn split_checked<T>(
-    field: &str,
-    value: &Option<String>,
-    parse: fn(&str, &str) -> Result<T, FieldError>,
-    errors: &mut ValidationErrors,
-) -> Vec<String> {
-    let Some(v) = value else { return Vec::new() };
-    v.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| errors.check(parse(field, s)).map(|_| s.to_string()))
-        .collect()
-}
-
 /// Lists tasks, newest first, with filters and cursor pagination.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks", tag = "tasks",
     params(("ws" = String, Path, description = "Workspace slug"), TaskQuery),
@@ -345,18 +331,26 @@ pub async fn list_tasks(
     ctx.require(Permission::Read)?;
     let ws = ctx.workspace.id.as_str();
     let mut errors = ValidationErrors::new();
-    let statuses = split_checked("status", &q.status, Status::parse, &mut errors);
-    let priorities = split_checked("priority", &q.priority, Priority::parse, &mut errors);
-    let types = split_checked("type", &q.task_type, TaskType::parse, &mut errors);
+    let statuses = super::filter_values(&mut errors, "status", q.status.as_deref(), Status::parse);
+    let priorities = super::filter_values(
+        &mut errors,
+        "priority",
+        q.priority.as_deref(),
+        Priority::parse,
+    );
+    let types = super::filter_values(&mut errors, "type", q.task_type.as_deref(), TaskType::parse);
     let limit = errors
         .check(page_limit(q.limit).map_err(|_| FieldError::new("limit", "must be from 1 to 500")));
+    let text = errors
+        .check(keel_domain::values::text_filter("q", q.q.as_deref()))
+        .flatten();
     let db = app.store.db();
     let mut filter = TaskFilter {
         statuses,
         priorities,
         types,
         label: q.label.clone(),
-        q: q.q.clone(),
+        q: text,
         cursor: errors
             .check(super::id_cursor(q.cursor.as_deref()).map_err(|_| {
                 FieldError::new(
