@@ -130,6 +130,89 @@ async fn writes_reach_subscribers_and_reconnects_replay() {
     }
 }
 
+/// The next message that is not a ping: an event, or `None` when the
+/// server closed the socket (with the close code).
+async fn next_event_or_close(socket: &mut Socket) -> Result<Value, Option<u16>> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("nothing within 5 s");
+        match msg {
+            Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).unwrap()),
+            Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+            None | Some(Err(_)) => return Err(None),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_see_what_their_role_may_read_while_they_may() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let guest = app.user(&admin, "gus@example.com").await;
+        app.add_member(&admin, "acme", "gus@example.com", "guest")
+            .await;
+        let member = app.user(&admin, "mia@example.com").await;
+        app.add_member(&admin, "acme", "mia@example.com", "member")
+            .await;
+        let addr = app.listen().await;
+        let mut as_guest = connect(addr, &guest, "").await.unwrap();
+        let mut as_member = connect(addr, &member, "").await.unwrap();
+
+        // Feedback is customer data: the guest hears of it, without it.
+        app.post(
+            "/api/v1/workspaces/acme/feedback",
+            &admin,
+            json!({"product": "KEEL", "text": "Export is broken for Globex", "source": "email"}),
+        )
+        .await
+        .expect(201);
+        let e = next_event_or_close(&mut as_guest).await.unwrap();
+        assert_eq!(
+            (e["kind"].as_str(), e["item"].is_null()),
+            (Some("feedback"), true)
+        );
+        // The member may read it. (An event read back from the table, as
+        // when the socket is still catching up or the event came through
+        // NOTIFY first, carries no item for kinds other than tasks.)
+        let e = next_event_or_close(&mut as_member).await.unwrap();
+        assert_eq!(e["kind"], "feedback");
+        assert!(
+            e["item"].is_null() || e["item"]["text"] == "Export is broken for Globex",
+            "{e}"
+        );
+        // A task is for every reader.
+        create(&app, &admin, "Visible to all").await;
+        let e = next_event_or_close(&mut as_guest).await.unwrap();
+        assert_eq!(e["item"]["title"], "Visible to all");
+        next_event_or_close(&mut as_member).await.unwrap();
+
+        // The member is removed; the guest's token is revoked. Once the
+        // last check is stale, the next event closes their sockets instead.
+        app.patch(
+            "/api/v1/workspaces/acme/members/mia@example.com",
+            &admin,
+            json!({"active": false}),
+        )
+        .await
+        .expect(200);
+        let tokens = app.get("/api/v1/auth/tokens", &guest).await.expect(200);
+        let token_id = tokens.body["items"][0]["id"].as_str().unwrap().to_string();
+        app.delete(&format!("/api/v1/auth/tokens/{token_id}"), &guest)
+            .await
+            .expect(204);
+        tokio::time::sleep(keel_server::api::v1::events::RECHECK_EVERY).await;
+        create(&app, &admin, "Secret after removal").await;
+        for socket in [&mut as_member, &mut as_guest] {
+            assert_eq!(next_event_or_close(socket).await.err(), Some(Some(1008)));
+        }
+        app.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn outsiders_cannot_subscribe() {
     for backend in backends() {

@@ -12,6 +12,7 @@ mod fanout;
 pub use fanout::spawn_fanout;
 
 use keel_api_types::LiveEvent;
+use keel_domain::Permission;
 use keel_domain::model::Event;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -75,6 +76,20 @@ impl LiveBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.tx.subscribe()
+    }
+}
+
+/// What a subscriber's role must allow for an event to carry its item.
+/// Feedback, the customers, companies and personas it comes from, and the
+/// interviews and decisions built on it are customer data, which guests
+/// (often customers themselves) never read; they still get the event
+/// without the item, so sequence numbers stay gap-free.
+pub fn item_permission(kind: &str) -> Permission {
+    match kind {
+        "feedback" | "customer" | "company" | "persona" | "interview" | "decision" => {
+            Permission::ReadCustomers
+        }
+        _ => Permission::Read,
     }
 }
 

@@ -92,6 +92,14 @@ pub async fn list_for_user(db: Db<'_>, user_id: &str) -> StoreResult<Vec<ApiToke
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// Whether the token with this id still exists (revoking deletes it).
+pub async fn exists(db: Db<'_>, token_id: &str) -> StoreResult<bool> {
+    let row: Option<(String,)> = on_db!(db, c => sqlx::query_as(
+        "SELECT id FROM api_tokens WHERE id = $1"
+    ).bind(token_id).fetch_optional(c).await)?;
+    Ok(row.is_some())
+}
+
 /// Deletes one of the user's tokens; `NotFound` when it is not theirs.
 pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<()> {
     let result = on_db!(tx.db(), c => sqlx::query(
