@@ -67,7 +67,8 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Whether the browser says the request comes from another site. Browsers
 /// send `Sec-Fetch-Site` on every request; older ones send `Origin` on
-/// cross-origin writes.
+/// cross-origin writes. `Origin: null` (a sandboxed frame, a `data:` page)
+/// is never one of our pages, so it counts as another site.
 pub fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "cross-site" || site == "same-site";
@@ -78,9 +79,9 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     ) {
         (Some(origin), Some(host)) => {
             let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-            origin != "null" && origin_host != host
+            origin == "null" || origin_host != host
         }
-        (Some(origin), None) => origin != "null",
+        (Some(_), None) => true,
         _ => false,
     }
 }
@@ -244,6 +245,8 @@ mod tests {
             HeaderValue::from_static("https://evil.example"),
         );
         assert!(is_cross_site(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(is_cross_site(&h), "a sandboxed frame is not our page");
         h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         assert!(!is_cross_site(&h));
         assert!(constant_time_eq("abc", "abc"));

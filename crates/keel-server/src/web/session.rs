@@ -116,9 +116,20 @@ async fn sign_in(
 }
 
 /// Only local paths are followed after login, never another site.
+/// Browsers drop tabs and newlines from URLs (`/<TAB>/evil.example` is
+/// `//evil.example`) and read `\` as `/`, so a path holding either, or any
+/// other control character or space, is refused too.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -354,4 +365,29 @@ pub async fn setup_submit(
     let user = accounts::insert_user(&mut tx, &input, &password_hash, true).await?;
     tx.commit().await?;
     sign_in(&app, &user.id, &headers, addr.0, "/workspaces/new").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for good in ["/", "/w/acme", "/w/acme/p/KEEL/list?q=a%20b"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
