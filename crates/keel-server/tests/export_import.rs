@@ -249,6 +249,13 @@ async fn seed(app: &TestApp) -> String {
         )
         .await;
     }
+    post(
+        app,
+        &admin,
+        &format!("{WS}/competitors"),
+        json!({"name": "Rival", "website": "https://rival.example"}),
+    )
+    .await;
     admin
 }
 
@@ -435,6 +442,42 @@ async fn export_import_export_gives_the_same_document() {
             .await
             .expect(422);
         assert_eq!(r.error_fields(), ["tables.tasks[0].workspace_id"]);
+        // Values the API would refuse, and required values left out.
+        for (table, column, value) in [
+            ("tasks", "status", json!("bogus")),
+            ("tasks", "due_date", json!("not-a-date")),
+            ("tasks", "estimate", json!(-5)),
+            ("tasks", "title", json!(null)),
+            ("competitors", "website", json!("javascript:alert(1)")),
+        ] {
+            let mut broken = first.clone();
+            broken["tables"][table][0][column] = value;
+            let r = target
+                .post("/api/v1/workspaces/import", &target_admin, broken)
+                .await
+                .expect(422);
+            assert_eq!(
+                r.error_fields(),
+                [format!("tables.{table}[0].{column}")],
+                "{}",
+                r.text
+            );
+        }
+        let mut missing = first.clone();
+        missing["tables"]["tasks"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("created_by");
+        let r = target
+            .post("/api/v1/workspaces/import", &target_admin, missing)
+            .await
+            .expect(422);
+        assert_eq!(
+            r.error_fields(),
+            ["tables.tasks[0].created_by"],
+            "{}",
+            r.text
+        );
         target
             .call_with(
                 "POST",

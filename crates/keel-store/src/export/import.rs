@@ -5,7 +5,10 @@
 //! anything is written: its schema level, every table and column name, the
 //! kind of every value, and that every row belongs to the exported
 //! workspace (its `workspace_id`, and every foreign key to another of the
-//! workspace's tables naming a row of the document). People are matched by email: an existing account is reused
+//! workspace's tables naming a row of the document), and the values clients
+//! read back strictly, as the API checks them (`RULES`). A required value
+//! left out or a broken CHECK is refused naming the row too, not as a
+//! server error. People are matched by email: an existing account is reused
 //! (its id replaces the exported one wherever it appears), anyone else gets
 //! an account with no password, which they cannot sign in to until an
 //! admin sets one. The search index follows by itself: its triggers index
@@ -16,6 +19,10 @@ use super::rows::Bind;
 use super::schema::{Kind, columns, foreign_keys, schema_level};
 use super::{Scope, TABLES, Table, table};
 use crate::{Db, Store, StoreError, Tx};
+use keel_domain::market::web_url;
+use keel_domain::task::{Priority, Status, TaskType};
+use keel_domain::time::Date;
+use keel_domain::{FieldError, Role, values};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -68,6 +75,8 @@ pub struct Imported {
 /// One row ready to insert.
 struct Insert {
     table: &'static str,
+    /// Where the row is in the document (`tables.tasks[3]`), for errors.
+    at: String,
     columns: Vec<String>,
     values: Vec<Bind>,
 }
@@ -170,6 +179,7 @@ pub async fn import_workspace(
                 .as_object()
                 .ok_or_else(|| invalid(&at, "must be an object of column → value"))?;
             check_scope(t, row, &at, &ws_id, &ids_of)?;
+            check_rules(t.name, row, &at)?;
             for (column, target) in &inside {
                 if let Some(Value::String(id)) = row.get(column)
                     && !ids_of
@@ -301,6 +311,49 @@ fn check_scope(
     Ok(())
 }
 
+/// A check the API makes on a column that the schema cannot.
+type Rule = fn(&str, &Value) -> Result<(), FieldError>;
+
+/// Runs `check` on a text value; other values are left to the schema.
+fn text<T>(v: &Value, check: impl FnOnce(&str) -> Result<T, FieldError>) -> Result<(), FieldError> {
+    v.as_str().map_or(Ok(()), |s| check(s).map(drop))
+}
+
+/// Columns whose values clients read back strictly (a task with an
+/// unknown status cannot be edited; a `javascript:` website would be a
+/// link on the market page), checked as the API checks them on create.
+const RULES: &[(&str, &str, Rule)] = &[
+    ("tasks", "title", |f, v| text(v, |s| values::line(f, s))),
+    ("tasks", "status", |f, v| text(v, |s| Status::parse(f, s))),
+    ("tasks", "priority", |f, v| {
+        text(v, |s| Priority::parse(f, s))
+    }),
+    ("tasks", "task_type", |f, v| {
+        text(v, |s| TaskType::parse(f, s))
+    }),
+    ("tasks", "due_date", |f, v| text(v, |s| Date::parse(f, s))),
+    ("tasks", "estimate", |f, v| {
+        v.as_f64()
+            .map_or(Ok(()), |e| values::estimate(f, e).map(drop))
+    }),
+    ("memberships", "role", |f, v| text(v, |s| Role::parse(f, s))),
+    ("competitors", "website", |f, v| text(v, |s| web_url(f, s))),
+    ("market_trends", "source_url", |f, v| {
+        text(v, |s| web_url(f, s))
+    }),
+];
+
+/// Checks the row's values against [`RULES`].
+fn check_rules(table: &str, row: &Map<String, Value>, at: &str) -> Result<(), ImportError> {
+    for (_, column, rule) in RULES.iter().filter(|(t, _, _)| *t == table) {
+        if let Some(value) = row.get(*column) {
+            let field = format!("{at}.{column}");
+            rule(&field, value).map_err(|e| invalid(e.field, e.message))?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks a row's columns against the table's and types its values.
 fn bind_row(
     table: &'static str,
@@ -323,6 +376,7 @@ fn bind_row(
     }
     Ok(Insert {
         table,
+        at: at.to_string(),
         columns,
         values,
     })
@@ -447,7 +501,7 @@ async fn write(tx: &mut Tx, insert: &Insert) -> Result<(), ImportError> {
         columns.join(", "),
         params.join(", ")
     );
-    on_db!(tx.db(), c => {
+    let written = on_db!(tx.db(), c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in &insert.values {
             q = match b {
@@ -458,8 +512,37 @@ async fn write(tx: &mut Tx, insert: &Insert) -> Result<(), ImportError> {
             };
         }
         q.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    });
+    match written {
+        // A missing required value or a broken CHECK is the document's
+        // fault: name the row (and the column, when the database says).
+        Err(sqlx::Error::Database(db))
+            if matches!(
+                db.kind(),
+                sqlx::error::ErrorKind::NotNullViolation | sqlx::error::ErrorKind::CheckViolation
+            ) =>
+        {
+            let field = match column_named(db.message()) {
+                Some(column) => format!("{}.{column}", insert.at),
+                None => insert.at.clone(),
+            };
+            Err(invalid(
+                field,
+                format!("breaks a rule of {}: {}", insert.table, db.message()),
+            ))
+        }
+        written => written.map(drop).map_err(Into::into),
+    }
+}
+
+/// The column a NOT NULL message names: SQLite's `… failed: tasks.title`,
+/// PostgreSQL's `null value in column "title" of relation …`.
+fn column_named(message: &str) -> Option<&str> {
+    if let Some((_, rest)) = message.split_once("column \"") {
+        return rest.split('"').next();
+    }
+    let (_, qualified) = message.split_once("NOT NULL constraint failed: ")?;
+    qualified.rsplit('.').next()
 }
 
 /// Makes the importer an owner, unless the document made them an active
@@ -486,4 +569,24 @@ async fn ensure_owner(
         ).bind(workspace_id).bind(user_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_named;
+
+    #[test]
+    fn not_null_messages_name_their_column() {
+        assert_eq!(
+            column_named("NOT NULL constraint failed: tasks.title"),
+            Some("title")
+        );
+        assert_eq!(
+            column_named(
+                "null value in column \"title\" of relation \"tasks\" violates not-null constraint"
+            ),
+            Some("title")
+        );
+        assert_eq!(column_named("CHECK constraint failed: no_self"), None);
+    }
 }
