@@ -17,6 +17,8 @@
 
 use crate::FieldError;
 use crate::time::{Date, Timestamp};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// Longest cycle accepted, in days.
 pub const MAX_CYCLE_DAYS: i64 = 366;
@@ -122,23 +124,31 @@ pub struct Tally {
     pub done_points: f64,
 }
 
-/// The tally at the moment `at`.
+/// The tally at the moment `at`. A task counts once, with its first span's
+/// points and outcome (they are the task's), when any of its spans covers
+/// `at`. One pass with an index by task: a burn-up asks this once per day,
+/// and a scan of every span per span made a release of a few thousand
+/// tasks take seconds.
 pub fn tally_at(spans: &[ScopeSpan], at: Timestamp) -> Tally {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut tally = Tally::default();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(spans.len());
+    // Each task's first span, and whether any of its spans covers `at`, in
+    // the order tasks first appear (so sums add up in a fixed order).
+    let mut tasks: Vec<(&ScopeSpan, bool)> = Vec::with_capacity(spans.len());
     for span in spans {
-        if seen.contains(&span.task_id.as_str()) {
-            continue;
+        let covers = span.added_at < at && span.removed_at.is_none_or(|removed| removed >= at);
+        match index.entry(span.task_id.as_str()) {
+            Entry::Occupied(seen) => tasks[*seen.get()].1 |= covers,
+            Entry::Vacant(new) => {
+                new.insert(tasks.len());
+                tasks.push((span, covers));
+            }
         }
-        let in_scope = spans.iter().any(|s| {
-            s.task_id == span.task_id
-                && s.added_at < at
-                && s.removed_at.is_none_or(|removed| removed >= at)
-        });
+    }
+    let mut tally = Tally::default();
+    for (span, in_scope) in tasks {
         if !in_scope {
             continue;
         }
-        seen.push(&span.task_id);
         let points = span.points.max(0.0);
         match span.outcome {
             Outcome::Canceled { at: canceled } if canceled < at => continue,
@@ -370,5 +380,65 @@ mod tests {
         // Before the cycle starts there is nothing; after it, every day.
         assert!(burnup(&dates, &spans, d("2026-03-01")).is_empty());
         assert_eq!(burnup(&dates, &spans, d("2026-04-01")).len(), 5);
+    }
+
+    /// The rule as first written: for each span, look at every span of its
+    /// task. Slow, and plainly right: the index must agree with it.
+    fn tally_by_scanning(spans: &[ScopeSpan], at: Timestamp) -> Tally {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut tally = Tally::default();
+        for span in spans {
+            let covered = spans.iter().any(|s| {
+                s.task_id == span.task_id
+                    && s.added_at < at
+                    && s.removed_at.is_none_or(|removed| removed >= at)
+            });
+            if seen.contains(&span.task_id.as_str()) || !covered {
+                continue;
+            }
+            seen.push(&span.task_id);
+            match span.outcome {
+                Outcome::Canceled { at: c } if c < at => continue,
+                Outcome::Done { at: done } if done < at => {
+                    tally.done_tasks += 1;
+                    tally.done_points += span.points.max(0.0);
+                }
+                _ => {}
+            }
+            tally.scope_tasks += 1;
+            tally.scope_points += span.points.max(0.0);
+        }
+        tally
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_agrees_with_scanning(
+            raw in proptest::collection::vec(
+                (0u8..6, 0i64..20, proptest::option::of(0i64..20), -2i8..9, 0u8..3, 0i64..20),
+                0..40,
+            ),
+            at in 0i64..21,
+        ) {
+            let hour = |h: i64| Timestamp::from_datetime(
+                t("2026-03-01T00:00:00Z").datetime() + time::Duration::hours(h),
+            );
+            // Up to six tasks, each with spans that may overlap or repeat.
+            let spans: Vec<ScopeSpan> = raw
+                .iter()
+                .map(|&(task, added, removed, points, outcome, when)| ScopeSpan {
+                    task_id: format!("task-{task}"),
+                    added_at: hour(added),
+                    removed_at: removed.map(|r| hour(added.max(r))),
+                    points: f64::from(points),
+                    outcome: match outcome {
+                        0 => Outcome::Open,
+                        1 => Outcome::Done { at: hour(when) },
+                        _ => Outcome::Canceled { at: hour(when) },
+                    },
+                })
+                .collect();
+            proptest::prop_assert_eq!(tally_at(&spans, hour(at)), tally_by_scanning(&spans, hour(at)));
+        }
     }
 }
