@@ -85,10 +85,14 @@ impl LiveBus {
 /// (often customers themselves) never read; they still get the event
 /// without the item, so sequence numbers stay gap-free.
 pub fn item_permission(kind: &str) -> Permission {
+    use keel_store::repo::{companies, customers, decisions, feedback, interviews, personas};
     match kind {
-        "feedback" | "customer" | "company" | "persona" | "interview" | "decision" => {
-            Permission::ReadCustomers
-        }
+        feedback::KIND
+        | customers::KIND
+        | companies::KIND
+        | personas::KIND
+        | interviews::KIND
+        | decisions::KIND => Permission::ReadCustomers,
         _ => Permission::Read,
     }
 }
