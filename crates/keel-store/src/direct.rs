@@ -386,10 +386,18 @@ impl WriterShared {
             return fail_all(group, err.to_string());
         }
         let mut poisoned = false;
-        let finishers: Vec<Finisher> = group
-            .into_iter()
-            .map(|job| job.run(conn, &mut poisoned))
-            .collect();
+        let mut finishers: Vec<Finisher> = Vec::with_capacity(group.len());
+        for job in group {
+            if poisoned {
+                // The transaction may be gone (SQLite ends it by itself on
+                // some errors, such as a full disk): a savepoint now would
+                // begin a transaction of its own and its release commit
+                // it, landing a write its caller is told failed.
+                job.fail("an earlier write in its group failed the whole transaction".into());
+                continue;
+            }
+            finishers.push(job.run(conn, &mut poisoned));
+        }
         let committed = if poisoned {
             Err("a failed write could not be undone on its own".to_string())
         } else {
@@ -820,6 +828,50 @@ mod tests {
             .unwrap();
         let landed: Vec<i64> = rows.into_iter().map(|(n,)| n).collect();
         assert_eq!(landed, expected);
+    }
+
+    /// A write that ends the whole group's transaction (as SQLite does by
+    /// itself on a full disk or an I/O error) fails the group: the writes
+    /// after it in the group are not run, so none of them lands while its
+    /// caller is told it failed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_that_ends_the_transaction_fails_its_group() {
+        let (store, _dir) = store_with_table().await;
+        let mut ends_transaction = Batch::new();
+        ends_transaction.push("ROLLBACK", vec![]);
+        ends_transaction.push(
+            "INSERT INTO no_such_table (n) VALUES (1) RETURNING n",
+            vec![],
+        );
+        // Held, so that the three writes queue and run as one group, in
+        // the order they were queued.
+        let tx = store.begin().await.unwrap();
+        let mut writes = Vec::new();
+        for batch in [insert(1), ends_transaction, insert(3)] {
+            let store = store.clone();
+            writes.push(tokio::spawn(async move {
+                batch.commit_alone::<(i64,)>(&store).await
+            }));
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tx.commit().await.unwrap();
+        for write in writes {
+            assert!(
+                write.await.unwrap().is_err(),
+                "a write of the failed group succeeded"
+            );
+        }
+        let rows: Vec<(i64,)> = store
+            .db()
+            .fetch_all("SELECT n FROM probe ORDER BY n".into(), vec![])
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![], "a write of the failed group landed");
+        // The writer goes on with the next write.
+        assert_eq!(
+            insert(4).commit_alone::<(i64,)>(&store).await.unwrap(),
+            vec![(4,)]
+        );
     }
 
     /// The writer thread ends with the store that started it.
