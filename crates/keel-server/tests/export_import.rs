@@ -531,6 +531,20 @@ async fn export_import_export_gives_the_same_document() {
             .expect(201);
         assert_eq!(r.body["slug"], "acme");
         assert_eq!(r.body["role"], "owner");
+        // Recorded with the import, saying who and how much.
+        let log = target
+            .get("/api/v1/workspaces/acme/audit", &target_admin)
+            .await
+            .expect(200)
+            .body;
+        let event = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "import")
+            .expect("an import event in the audit log")
+            .clone();
+        assert!(event["detail"]["rows"].as_u64().unwrap() > 10, "{event}");
         let second = export(&target, &target_admin).await;
         let (a, b) = (comparable(&first), comparable(&second));
         for (table, rows) in a["tables"].as_object().unwrap() {

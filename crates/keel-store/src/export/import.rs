@@ -223,6 +223,23 @@ pub async fn import_workspace(
         rows += 1;
     }
     ensure_owner(&mut tx, &ws_id, importer_id, now).await?;
+    // Recorded in the import's own transaction: an import that lands is
+    // always in the audit log, and one whose record fails does not land.
+    crate::repo::audit::record(
+        &mut tx,
+        &crate::repo::audit::NewEvent {
+            workspace_id: Some(&ws_id),
+            actor_id: Some(importer_id),
+            action: crate::repo::audit::action::IMPORT,
+            target: &slug,
+            ip: None,
+            detail: Some(serde_json::json!({
+                "rows": rows,
+                "users_created": users_created,
+            })),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Imported {
         workspace_id: ws_id,

@@ -138,7 +138,7 @@ pub async fn import_workspace(
             ImportError::Exists { field, message } => ApiError::Conflict { field, message },
             ImportError::Store(e) => e.into(),
         })?;
-    record_import(&app, &caller, &imported).await?;
+    log_import(&caller, &imported);
     let access = repo::workspaces::access(app.store.db(), &imported.slug, &caller.user.id)
         .await?
         .ok_or(ApiError::NotFound("no such workspace"))?;
@@ -149,12 +149,9 @@ pub async fn import_workspace(
     ))
 }
 
-/// The one place an import is recorded.
-async fn record_import(
-    app: &AppState,
-    caller: &Caller,
-    imported: &export::Imported,
-) -> ApiResult<()> {
+/// Logs an import; its audit record is written in the import's own
+/// transaction (`export::import_workspace`).
+fn log_import(caller: &Caller, imported: &export::Imported) {
     tracing::info!(
         workspace = %imported.workspace_id,
         user = %caller.user.id,
@@ -162,22 +159,4 @@ async fn record_import(
         users_created = imported.users_created,
         "workspace imported"
     );
-    let mut tx = app.store.begin().await?;
-    repo::audit::record(
-        &mut tx,
-        &repo::audit::NewEvent {
-            workspace_id: Some(&imported.workspace_id),
-            actor_id: Some(&caller.user.id),
-            action: repo::audit::action::IMPORT,
-            target: &imported.slug,
-            ip: None,
-            detail: Some(serde_json::json!({
-                "rows": imported.rows,
-                "users_created": imported.users_created,
-            })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
