@@ -2,11 +2,15 @@
 //! transaction, so concurrent creates get distinct, gap-free keys and no
 //! request fails with a 5xx ("database is locked" on SQLite), also when
 //! creates (direct batches on SQLite) and updates (transactions) mix.
+//! Writes that read before they write stay right when they run side by
+//! side (PostgreSQL runs transactions at once; SQLite one at a time): an
+//! edit and a delete based on one version do not both win, nor do two
+//! settings with one `If-Match`, and moves in one list keep it numbered.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keel_testkit::{TestApp, backends};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -106,6 +110,168 @@ async fn fifty_concurrent_creates_get_fifty_gap_free_keys() {
         }
         numbers.sort();
         assert_eq!(numbers, (51..=65).collect::<Vec<_>>(), "{backend:?}");
+        let app = Arc::try_unwrap(app).ok().unwrap();
+        app.finish().await;
+    }
+}
+
+/// Sends every request of `requests` at once; their responses in order.
+async fn at_once(
+    app: &Arc<TestApp>,
+    token: &str,
+    requests: Vec<(&'static str, String, Option<Value>, Option<String>)>,
+) -> Vec<keel_testkit::Response> {
+    let handles: Vec<_> = requests
+        .into_iter()
+        .map(|(method, path, body, if_match)| {
+            let app = app.clone();
+            let token = token.to_string();
+            tokio::spawn(async move {
+                let headers: Vec<(&str, &str)> = if_match
+                    .as_deref()
+                    .map(|v| vec![("if-match", v)])
+                    .unwrap_or_default();
+                app.call_with(method, &path, Some(&token), body, &headers)
+                    .await
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_that_read_first_stay_right_side_by_side() {
+    const WS: &str = "/api/v1/workspaces/acme";
+    for backend in backends() {
+        let app = Arc::new(TestApp::new(backend).await);
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+
+        // An edit and a delete of one version: never both.
+        for trial in 0..8 {
+            let c = app
+                .post(
+                    &format!("{WS}/competitors"),
+                    &admin,
+                    json!({"name": format!("Rival {trial}")}),
+                )
+                .await
+                .expect(201)
+                .body;
+            let path = format!("{WS}/competitors/{}", c["id"].as_str().unwrap());
+            let v = Some(format!("\"{}\"", c["version"]));
+            let [edit, delete]: [keel_testkit::Response; 2] = at_once(
+                &app,
+                &admin,
+                vec![
+                    (
+                        "PATCH",
+                        path.clone(),
+                        Some(json!({"description": "edited"})),
+                        v.clone(),
+                    ),
+                    ("DELETE", path.clone(), None, v),
+                ],
+            )
+            .await
+            .try_into()
+            .unwrap();
+            let (e, d) = (edit.status.as_u16(), delete.status.as_u16());
+            assert!(
+                matches!((e, d), (200, 412) | (412, 204) | (404, 204)),
+                "{backend:?} trial {trial}: edit {e} and delete {d}: {} {}",
+                edit.text,
+                delete.text
+            );
+        }
+
+        // Tech-debt targets set with one `If-Match`: one wins.
+        let cycle = app
+            .post(
+                &format!("{WS}/cycles"),
+                &admin,
+                json!({"name": "C1", "product": "KEEL", "start_date": "2026-11-02", "end_date": "2026-11-13"}),
+            )
+            .await
+            .expect(201)
+            .body;
+        let path = format!("{WS}/cycles/{}/tech-debt", cycle["id"].as_str().unwrap());
+        let v = Some(format!("\"{}\"", cycle["version"]));
+        let answers = at_once(
+            &app,
+            &admin,
+            (0..6)
+                .map(|i| {
+                    (
+                        "PUT",
+                        path.clone(),
+                        Some(json!({"target": 0.1 + f64::from(i) / 10.0})),
+                        v.clone(),
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        let wins = answers.iter().filter(|r| r.status.as_u16() == 200).count();
+        for r in &answers {
+            assert!(
+                matches!(r.status.as_u16(), 200 | 412),
+                "{backend:?}: {}",
+                r.text
+            );
+        }
+        assert_eq!(wins, 1, "{backend:?}: targets set on one version");
+
+        // Features moved at once: the list stays numbered 1..n.
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            let f = app
+                .post(
+                    &format!("{WS}/features"),
+                    &admin,
+                    json!({"product": "KEEL", "title": format!("F{i}")}),
+                )
+                .await
+                .expect(201)
+                .body;
+            ids.push(f["id"].as_str().unwrap().to_string());
+        }
+        for round in 0..3 {
+            let moves = (0..3)
+                .map(|i| {
+                    let moved = &ids[(i + round) % ids.len()];
+                    let anchor = &ids[(i + round + 3) % ids.len()];
+                    (
+                        "POST",
+                        format!("{WS}/features/{moved}/rank"),
+                        Some(json!({"before": anchor, "reason": "reorder"})),
+                        None,
+                    )
+                })
+                .collect();
+            for r in at_once(&app, &admin, moves).await {
+                assert_eq!(r.status.as_u16(), 200, "{backend:?}: {}", r.text);
+            }
+            let mut ranks: Vec<i64> = Vec::new();
+            for id in &ids {
+                let f = app
+                    .get(&format!("{WS}/features/{id}"), &admin)
+                    .await
+                    .expect(200)
+                    .body;
+                ranks.push(f["scores"]["manual_rank"].as_i64().unwrap());
+            }
+            ranks.sort();
+            assert_eq!(
+                ranks,
+                (1..=6).collect::<Vec<_>>(),
+                "{backend:?} round {round}"
+            );
+        }
         let app = Arc::try_unwrap(app).ok().unwrap();
         app.finish().await;
     }

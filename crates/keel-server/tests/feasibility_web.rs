@@ -237,3 +237,59 @@ async fn feature_page_shows_and_edits_risk_and_dependencies() {
         app.finish().await;
     }
 }
+
+/// People adding dependencies to one feature at the same moment each see
+/// their dependency land: the form's one addition is not lost to another
+/// form's write of the whole list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dependencies_added_at_once_all_land() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let mut ids = Vec::new();
+        for title in ["Target", "A", "B", "C", "D", "E", "F"] {
+            let f = app
+                .post(
+                    &format!("{WS}/features"),
+                    &admin,
+                    json!({"product": "KEEL", "title": title}),
+                )
+                .await
+                .expect(201)
+                .body;
+            ids.push(f["id"].as_str().unwrap().to_string());
+        }
+        let (target, wanted) = ids.split_first().unwrap();
+        let owner = app.sign_in("admin@example.com").await;
+        let csrf = app.form_csrf(&owner).await;
+        let path = format!("/w/acme/features/{target}/dependencies");
+        let forms: Vec<String> = wanted
+            .iter()
+            .map(|id| format!("csrf={csrf}&add={id}"))
+            .collect();
+        let adds = forms.iter().map(|form| app.post_form(&owner, &path, form));
+        for r in futures_util::future::join_all(adds).await {
+            r.expect(303);
+        }
+        let got = app
+            .get(&format!("{WS}/features/{target}"), &admin)
+            .await
+            .expect(200)
+            .body;
+        let mut landed: Vec<String> = got["depends_on"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect();
+        landed.sort();
+        let mut wanted = wanted.to_vec();
+        wanted.sort();
+        assert_eq!(
+            landed, wanted,
+            "{backend:?}: a dependency added at once was lost"
+        );
+        app.finish().await;
+    }
+}

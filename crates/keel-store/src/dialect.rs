@@ -90,14 +90,3 @@ pub fn bind_param(backend: Backend, n: usize) -> String {
         Backend::Postgres => format!("${n}"),
     }
 }
-
-/// Statement that serialises changes to one product's feature dependencies
-/// (`$1` is the product id): two concurrent writes could each add an edge
-/// that is harmless alone but closes a cycle together. SQLite's single
-/// writer already serialises them.
-pub fn lock_product(backend: Backend) -> Option<&'static str> {
-    match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some("SELECT id FROM products WHERE id = $1 FOR UPDATE"),
-    }
-}

@@ -8,8 +8,8 @@ use super::error::{PageError, not_found, page};
 use super::inbox::human;
 use super::session::WebUser;
 use crate::AppState;
-use crate::api::v1::features::apply_patch;
-use crate::error::ApiError;
+use crate::api::v1::features::{DependencyChange, apply_patch, change_dependency};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::WorkspaceCtx;
 use askama::Template;
 use axum::Form;
@@ -149,29 +149,19 @@ pub async fn dependency_submit(
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf, &headers)?;
     let ctx = context(&app, &user, &ws).await?;
-    let current = repo::features::get(app.store.db(), &ctx.workspace.id, &id)
-        .await?
-        .ok_or_else(|| not_found("feature"))?;
-    let mut ids: Vec<String> = deps::depends_on(app.store.db(), &ctx.workspace.id, &current.id)
-        .await?
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
     let add = form.add.as_deref().map(str::trim).unwrap_or("");
     let remove = form.remove.as_deref().map(str::trim).unwrap_or("");
-    if !remove.is_empty() {
-        ids.retain(|d| d != remove);
-    } else if add.is_empty() {
+    if remove.is_empty() && add.is_empty() {
         let errors = vec![("depends_on".into(), "choose a feature to depend on".into())];
         return super::features::render_feature(&app, &user, &ws, &id, errors).await;
-    } else if !ids.iter().any(|d| d == add) {
-        ids.push(add.to_string());
     }
-    let patch = FeaturePatch {
-        depends_on: Some(ids),
-        ..FeaturePatch::default()
+    let change = if remove.is_empty() {
+        DependencyChange::Add(add)
+    } else {
+        DependencyChange::Remove(remove)
     };
-    submit(&app, &user, &ws, &id, patch).await
+    let applied = change_dependency(&app, &ctx, &id, change).await;
+    answer(&app, &user, &ctx, &id, applied).await
 }
 
 async fn context(app: &AppState, user: &WebUser, ws: &str) -> Result<WorkspaceCtx, PageError> {
@@ -195,7 +185,20 @@ async fn submit(
     patch: FeaturePatch,
 ) -> Result<Response, PageError> {
     let ctx = context(app, user, ws).await?;
-    match apply_patch(app, &ctx, id, None, &patch).await {
+    let applied = apply_patch(app, &ctx, id, None, &patch).await;
+    answer(app, user, &ctx, id, applied).await
+}
+
+/// Back to the feature when `applied` succeeded, the page with the field
+/// errors (422) when it was refused.
+async fn answer(
+    app: &AppState,
+    user: &WebUser,
+    ctx: &WorkspaceCtx,
+    id: &str,
+    applied: ApiResult<Feature>,
+) -> Result<Response, PageError> {
+    match applied {
         Ok(f) => Ok(Redirect::to(&format!(
             "/w/{}/features/{}#feasibility",
             ctx.workspace.slug, f.id
@@ -203,7 +206,7 @@ async fn submit(
         .into_response()),
         Err(ApiError::Validation(errors)) => {
             let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
-            super::features::render_feature(app, user, ws, id, errors).await
+            super::features::render_feature(app, user, &ctx.workspace.slug, id, errors).await
         }
         Err(e) => Err(e.into()),
     }

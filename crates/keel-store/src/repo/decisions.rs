@@ -301,8 +301,7 @@ pub async fn update(
 
 /// Deletes a decision with its informed people and links.
 pub async fn delete(tx: &mut Tx, current: &Decision, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM decisions WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "decisions", "version", &current.id, current.version).await?;
     repo::events::append(
         tx,
         &current.workspace_id,

@@ -5,7 +5,7 @@
 //! written as part of the depending feature's change, whose event the
 //! caller records in the same transaction. Callers check that both ends
 //! are features of one product and that the edges stay acyclic (see
-//! `keel_domain::feasibility`), holding [`lock_product`] while they read
+//! `keel_domain::feasibility`), holding the product's lock (`guard::lock`) while they read
 //! and write, so two concurrent writes cannot close a cycle between them.
 
 use crate::{Db, StoreResult, Tx};
@@ -16,17 +16,6 @@ pub struct LinkedFeature {
     pub id: String,
     pub title: String,
     pub status: String,
-}
-
-/// Serialises dependency changes of one product until the transaction
-/// ends (see [`crate::dialect::lock_product`]).
-pub async fn lock_product(tx: &mut Tx, product_id: &str) -> StoreResult<()> {
-    let backend = tx.db().backend();
-    if let Some(sql) = crate::dialect::lock_product(backend) {
-        on_db!(tx.db(), c => sqlx::query(sql).bind(product_id)
-            .execute(c).await.map(|r| r.rows_affected()))?;
-    }
-    Ok(())
 }
 
 /// Every edge `(feature, depends_on)` among the product's features.

@@ -159,8 +159,7 @@ async fn touched(tx: &mut Tx, current: &Goal, now: &str) -> StoreResult<(Goal, E
 
 /// Deletes a goal with its check-ins and key results.
 pub async fn delete(tx: &mut Tx, current: &Goal, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM goals WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "goals", "version", &current.id, current.version).await?;
     repo::events::append(
         tx,
         &current.workspace_id,

@@ -205,8 +205,7 @@ async fn touched(
 }
 
 pub async fn delete(tx: &mut Tx, current: &Idea, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM ideas WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "ideas", "version", &current.id, current.version).await?;
     repo::events::append(
         tx,
         &current.workspace_id,

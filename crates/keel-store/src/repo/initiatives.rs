@@ -110,8 +110,8 @@ pub async fn update(
 
 /// Deletes an initiative and its links (the goals and features stay).
 pub async fn delete(tx: &mut Tx, current: &Initiative, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM initiatives WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "initiatives", "version", &current.id, current.version)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,

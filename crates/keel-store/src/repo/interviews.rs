@@ -144,8 +144,14 @@ pub async fn update_guide(
 
 /// Deletes a guide; interviews that used it keep their questions.
 pub async fn delete_guide(tx: &mut Tx, current: &Guide, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM interview_guides WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(
+        tx,
+        "interview_guides",
+        "version",
+        &current.id,
+        current.version,
+    )
+    .await?;
     repo::events::append(
         tx,
         &current.workspace_id,
@@ -437,8 +443,8 @@ async fn touched(
 
 /// Deletes an interview with its answers. Feedback made from it stays.
 pub async fn delete(tx: &mut Tx, current: &Interview, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM interviews WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "interviews", "version", &current.id, current.version)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,

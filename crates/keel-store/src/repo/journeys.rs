@@ -236,8 +236,8 @@ pub async fn touch(tx: &mut Tx, current: &Map, now: &str) -> StoreResult<(Map, E
 
 /// Deletes a map with its grid and links.
 pub async fn delete(tx: &mut Tx, current: &Map, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM journey_maps WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "journey_maps", "version", &current.id, current.version)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,

@@ -152,8 +152,8 @@ pub async fn update_competitor(
 
 /// Deletes a competitor and its matrix cells.
 pub async fn delete_competitor(tx: &mut Tx, current: &Competitor, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM competitors WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "competitors", "version", &current.id, current.version)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,
@@ -418,8 +418,8 @@ pub async fn delete_swot(tx: &mut Tx, current: &SwotItem, now: &str) -> StoreRes
         now,
     )
     .await?;
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM swot_items WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "swot_items", "version", &current.id, current.version)
+        .await?;
     let rest = quadrant_ids(tx.db(), &current.product_id, &current.quadrant).await?;
     set_positions(tx, &current.quadrant, &rest).await?;
     Ok(event)
@@ -544,8 +544,8 @@ pub async fn update_trend(
 }
 
 pub async fn delete_trend(tx: &mut Tx, current: &Trend, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM market_trends WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "market_trends", "version", &current.id, current.version)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,

@@ -19,6 +19,7 @@ pub mod features;
 pub mod feedback;
 pub mod feedback_import;
 pub mod goals;
+pub mod guard;
 pub mod ideas;
 pub mod initiatives;
 pub mod interviews;

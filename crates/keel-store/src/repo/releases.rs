@@ -159,8 +159,8 @@ pub async fn touched(tx: &mut Tx, current: &Release, now: &str) -> StoreResult<(
 
 /// Deletes a release and its scope (the features and tasks stay).
 pub async fn delete(tx: &mut Tx, current: &Release, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM releases WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "releases", "revision", &current.id, current.revision)
+        .await?;
     repo::events::append(
         tx,
         &current.workspace_id,

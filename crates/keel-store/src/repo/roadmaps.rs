@@ -115,8 +115,7 @@ pub async fn touch(tx: &mut Tx, current: &Roadmap, now: &str) -> StoreResult<(Ro
 
 /// Deletes a roadmap with its items and share links.
 pub async fn delete(tx: &mut Tx, current: &Roadmap, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM roadmaps WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "roadmaps", "version", &current.id, current.version).await?;
     repo::events::append(
         tx,
         &current.workspace_id,
@@ -304,8 +303,8 @@ pub async fn lane_order(tx: &mut Tx, roadmap_id: &str, lane: &str) -> StoreResul
 
 /// Takes an item off the roadmap and closes the gap in its lane.
 pub async fn remove_item(tx: &mut Tx, current: &Item) -> StoreResult<()> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM roadmap_items WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    repo::guard::delete_unchanged(tx, "roadmap_items", "version", &current.id, current.version)
+        .await?;
     let rest = lane_order(tx, &current.roadmap_id, &current.lane).await?;
     arrange(tx, &current.roadmap_id, &current.lane, &rest, None, "").await
 }

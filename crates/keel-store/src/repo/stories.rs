@@ -102,6 +102,8 @@ pub async fn create(
     now: &str,
 ) -> StoreResult<(Story, Event)> {
     let id = new_id();
+    // Numbered by counting the feature's stories: one at a time.
+    repo::guard::lock(tx, repo::guard::Locked::Feature, feature_id).await?;
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO stories (id, workspace_id, product_id, feature_id, as_a, persona_id, i_want,
             so_that, acceptance_criteria, technical_requirements, status, position, created_by,
@@ -216,8 +218,9 @@ async fn touched(tx: &mut Tx, current: &Story, now: &str) -> StoreResult<(Story,
 /// Deletes a story; its tasks stay, no longer linked, and the feature's
 /// other stories close the gap.
 pub async fn delete(tx: &mut Tx, current: &Story, now: &str) -> StoreResult<Event> {
-    on_db!(tx.db(), c => sqlx::query("DELETE FROM stories WHERE id = $1")
-        .bind(&current.id).execute(c).await.map(|r| r.rows_affected()))?;
+    // The rest are renumbered from what is read: one at a time.
+    repo::guard::lock(tx, repo::guard::Locked::Feature, &current.feature_id).await?;
+    repo::guard::delete_unchanged(tx, "stories", "version", &current.id, current.version).await?;
     let rest = sibling_ids(tx.db(), &current.feature_id).await?;
     set_positions(tx, &rest).await?;
     repo::events::append(

@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use keel_api_types::Feature;
 use keel_domain::feasibility::{self, DependencyError};
 use keel_domain::{FieldError, ValidationErrors};
-use keel_store::repo::{feature_dependencies as deps, features};
+use keel_store::repo::{self, feature_dependencies as deps, features};
 use keel_store::{Db, Tx};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,7 +70,7 @@ pub(crate) async fn check_acyclic(
     feature_id: &str,
     ids: &[String],
 ) -> ApiResult<Result<(), FieldError>> {
-    deps::lock_product(tx, product_id).await?;
+    repo::guard::lock(tx, repo::guard::Locked::Product, product_id).await?;
     let edges = deps::edges_of_product(tx.db(), ws, product_id).await?;
     match feasibility::check_dependencies(&edges, feature_id, ids) {
         Ok(()) => Ok(Ok(())),

@@ -17,6 +17,7 @@ use keel_api_types::{
 use keel_domain::scoring::{self, Moscow, Rice, Wsjf};
 use keel_domain::time::Timestamp;
 use keel_domain::{FieldError, Permission, ValidationErrors};
+use keel_store::repo;
 use keel_store::repo::feature_scores::{self as scores_store, Change, ScoreInputs};
 use keel_store::repo::features as store;
 use std::cmp::Ordering;
@@ -329,7 +330,13 @@ pub async fn rank_feature(
         errors.push(FieldError::new(field, "must be a feature id"));
     }
     let mut tx = app.store.begin().await?;
-    let current = store::get(tx.db(), &ws, &id)
+    let found = store::get(tx.db(), &ws, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such feature"))?;
+    // A move renumbers the whole product's list from what it reads: one
+    // move of the product at a time, each reading what the last wrote.
+    repo::guard::lock(&mut tx, repo::guard::Locked::Product, &found.product_id).await?;
+    let current = store::get(tx.db(), &ws, &found.id)
         .await?
         .ok_or(ApiError::NotFound("no such feature"))?;
     if expected.is_some_and(|v| v != current.version) {

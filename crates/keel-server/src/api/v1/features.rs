@@ -437,12 +437,50 @@ pub(crate) async fn apply_patch(
     expected: Option<i64>,
     patch: &FeaturePatch,
 ) -> ApiResult<Feature> {
+    apply(app, ctx, id, expected, patch, None).await
+}
+
+/// One dependency added to or removed from a feature's list.
+pub(crate) enum DependencyChange<'a> {
+    Add(&'a str),
+    Remove(&'a str),
+}
+
+/// Adds or removes one dependency of a feature (the web page's forms).
+/// The list it changes is read inside the write, under the product's
+/// lock, so two people adding at once each keep their addition.
+pub(crate) async fn change_dependency(
+    app: &AppState,
+    ctx: &WorkspaceCtx,
+    id: &str,
+    change: DependencyChange<'_>,
+) -> ApiResult<Feature> {
+    apply(app, ctx, id, None, &FeaturePatch::default(), Some(change)).await
+}
+
+async fn apply(
+    app: &AppState,
+    ctx: &WorkspaceCtx,
+    id: &str,
+    expected: Option<i64>,
+    patch: &FeaturePatch,
+    dependency: Option<DependencyChange<'_>>,
+) -> ApiResult<Feature> {
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     let mut tx = app.store.begin().await?;
-    let current = store::get(tx.db(), &ws, id)
+    let mut current = store::get(tx.db(), &ws, id)
         .await?
         .ok_or(ApiError::NotFound("no such feature"))?;
+    if dependency.is_some() || patch.depends_on.is_some() {
+        // Dependencies change under the product's lock (see
+        // `feature_deps::check_acyclic`); taken before the feature is
+        // read for good, so that it is read as the last change left it.
+        repo::guard::lock(&mut tx, repo::guard::Locked::Product, &current.product_id).await?;
+        current = store::get(tx.db(), &ws, &current.id)
+            .await?
+            .ok_or(ApiError::NotFound("no such feature"))?;
+    }
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -474,7 +512,26 @@ pub(crate) async fn apply_patch(
         }
         None => None,
     };
-    let dep_ids = match &patch.depends_on {
+    let depends_on = match dependency {
+        Some(change) => {
+            let mut ids: Vec<String> =
+                repo::feature_dependencies::depends_on(tx.db(), &ws, &current.id)
+                    .await?
+                    .into_iter()
+                    .map(|d| d.id)
+                    .collect();
+            match change {
+                DependencyChange::Remove(gone) => ids.retain(|d| d != gone),
+                DependencyChange::Add(new) if !ids.iter().any(|d| d == new) => {
+                    ids.push(new.to_string())
+                }
+                DependencyChange::Add(_) => {}
+            }
+            Some(ids)
+        }
+        None => patch.depends_on.clone(),
+    };
+    let dep_ids = match &depends_on {
         Some(ids) => {
             let ok = super::feature_deps::check(
                 tx.db(),

@@ -19,9 +19,9 @@ use keel_domain::roadmap::{self as rules, Anchor, Lane, Month};
 use keel_domain::time::Timestamp;
 use keel_domain::values::{body, line};
 use keel_domain::{FieldError, Permission, ValidationErrors};
-use keel_store::Db;
 use keel_store::repo;
 use keel_store::repo::roadmaps::{self as store, ItemFields};
+use keel_store::{Db, Tx};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::IntoParams;
@@ -386,6 +386,7 @@ pub async fn add_item(
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     let mut tx = app.store.begin().await?;
+    lock_items(&mut tx, &id).await?;
     let r = find(tx.db(), &ctx, &id).await?;
     let mut errors = ValidationErrors::new();
     let feature = match repo::features::get(tx.db(), &ws, input.feature.trim()).await? {
@@ -472,6 +473,7 @@ pub async fn update_item(
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     let mut tx = app.store.begin().await?;
+    lock_items(&mut tx, &id).await?;
     let r = find(tx.db(), &ctx, &id).await?;
     let current = find_item(tx.db(), &r, &item_id).await?;
     if expected.is_some_and(|v| v != current.version) {
@@ -521,6 +523,7 @@ pub async fn move_item(
     ctx.require(Permission::Write)?;
     let ws = ctx.workspace.id.clone();
     let mut tx = app.store.begin().await?;
+    lock_items(&mut tx, &id).await?;
     let r = find(tx.db(), &ctx, &id).await?;
     let current = find_item(tx.db(), &r, &item_id).await?;
     let mut errors = ValidationErrors::new();
@@ -591,6 +594,14 @@ pub async fn move_item(
     Ok(reply::ok_versioned(&item(&moved, goals), moved.version))
 }
 
+/// Holds the roadmap until the transaction ends: its items' writes read
+/// a lane's order and renumber it, so on PostgreSQL two of them at once
+/// would place items on the same position or undo each other's moves.
+async fn lock_items(tx: &mut Tx, roadmap_id: &str) -> ApiResult<()> {
+    repo::guard::lock(tx, repo::guard::Locked::Roadmap, roadmap_id).await?;
+    Ok(())
+}
+
 /// Takes a feature off the roadmap (the feature stays).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/roadmaps/{id}/items/{item}", tag = "roadmaps",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Roadmap id"),
@@ -604,6 +615,7 @@ pub async fn delete_item(
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
     let mut tx = app.store.begin().await?;
+    lock_items(&mut tx, &id).await?;
     let r = find(tx.db(), &ctx, &id).await?;
     let current = find_item(tx.db(), &r, &item_id).await?;
     store::remove_item(&mut tx, &current).await?;

@@ -567,15 +567,23 @@ pub async fn move_task(
         ));
     }
     let mut tx = app.store.begin().await?;
-    let current = repo::tasks::get_for_update(&mut tx, &ws, &id)
+    let found = repo::tasks::get(tx.db(), &ws, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
+    let product_id = repo::tasks::product_id_of(tx.db(), &found.id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
+    // A move ranks the task between neighbours it reads, and may renumber
+    // every rank of the product: one move per product at a time, so that
+    // two moves into one gap do not get one rank. The product is locked
+    // before any task, as renumbering locks them all.
+    repo::guard::lock(&mut tx, repo::guard::Locked::Product, &product_id).await?;
+    let current = repo::tasks::get_for_update(&mut tx, &ws, &found.id)
         .await?
         .ok_or(ApiError::NotFound("no such task"))?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let product_id = repo::tasks::product_id_of(tx.db(), &current.id)
-        .await?
-        .ok_or(ApiError::NotFound("no such task"))?;
     let after = neighbour(&mut tx, &ws, &current, "after", input.after.as_deref()).await?;
     let before = neighbour(&mut tx, &ws, &current, "before", input.before.as_deref()).await?;
     let rank = match rank_between(

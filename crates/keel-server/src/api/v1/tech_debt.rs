@@ -87,6 +87,9 @@ pub async fn put_tech_debt(
         .and_then(|t| errors.check(rules::target("target", t)));
     errors.into_result()?;
     let mut tx = app.store.begin().await?;
+    // Held until the commit, so that of two requests with the same
+    // `If-Match` the second reads the first's version and gets 412.
+    repo::guard::lock(&mut tx, repo::guard::Locked::Cycle, &id).await?;
     let current = find(tx.db(), &ws, &id).await?;
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
