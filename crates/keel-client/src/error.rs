@@ -25,7 +25,9 @@ pub enum ClientError {
     #[error("no answer from server at {url} in time: {message}")]
     Timeout { url: String, message: String },
     /// A success status whose body was not the expected JSON.
-    #[error("unexpected response from {url} (HTTP {status}): {message}")]
+    #[error(
+        "unexpected response from {url} (HTTP {status}), not the JSON a Keel server sends: {message}"
+    )]
     Decode {
         url: String,
         status: u16,

@@ -199,14 +199,19 @@ fn problem_from(status: StatusCode, is_json: bool, body: &str, url: &Url) -> Pro
     }
     let title = status.canonical_reason().unwrap_or("Error").to_owned();
     let text = flatten(body);
-    let detail = if !text.is_empty() && text.len() <= 200 && !text.starts_with('<') {
+    // Short plain text reads as a message; markup and JSON that is not a
+    // problem are another server's (a proxy's page, a different API's
+    // error), shown as what they say about the address, not as raw text.
+    let origin = url.origin().ascii_serialization();
+    let detail = if !text.is_empty() && text.len() <= 200 && !text.starts_with(['<', '{', '[']) {
         text
-    } else {
+    } else if is_json || status == StatusCode::NOT_FOUND {
         format!(
-            "the server at {} answered {}",
-            url.origin().ascii_serialization(),
+            "the server at {origin} answered {} but not as Keel does: is that the address of a Keel server?",
             status.as_u16()
         )
+    } else {
+        format!("the server at {origin} answered {}", status.as_u16())
     };
     Problem {
         problem_type: "about:blank".to_owned(),
@@ -243,6 +248,8 @@ mod tests {
         assert_eq!(p.detail, "the server at http://127.0.0.1:1 answered 502");
         let p = problem_from(StatusCode::NOT_FOUND, true, "{\"nope\":1}", &url);
         assert_eq!(p.status, 404);
+        assert!(p.detail.contains("not as Keel does"), "{}", p.detail);
+        assert!(!p.detail.contains("nope"), "{}", p.detail);
     }
 
     #[test]

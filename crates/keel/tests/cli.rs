@@ -537,6 +537,19 @@ fn workspaces_products_and_the_default_workspace() {
     assert!(err.contains("404"), "{err}");
     assert_eq!(user.stored_str("workspace"), "acme");
 
+    // The same server by another name, with a token from the environment:
+    // saving a default would replace the saved login, so it is refused.
+    let token = user.stored_str("token");
+    let other_name = server.url.replace("127.0.0.1", "localhost");
+    let mut command = user.command(&["workspace", "use", "beta"]);
+    command
+        .env("KEEL_SERVER", &other_name)
+        .env("KEEL_TOKEN", &token);
+    let err = collect(command.output().unwrap()).fails();
+    assert!(err.contains("saved login"), "{err}");
+    assert_eq!(user.stored_str("token"), token);
+    assert_eq!(user.stored_str("workspace"), "acme");
+
     // Creating a duplicate product key names the problem.
     let err = user
         .run(&["product", "create", "--name", "Again", "--key", "KEEL"])
@@ -747,6 +760,17 @@ fn task_errors_are_clear_one_liners() {
         .run(&["task", "add", "x", "-p", "KEEL", "--due", "tomorrow"])
         .fails();
     assert!(err.contains("due_date"), "{err}");
+    // Words Rust reads as numbers are not numbers here: sent as JSON they
+    // would become null and clear the estimate.
+    let not_numbers: [&[&str]; 2] = [
+        &["task", "add", "x", "-p", "KEEL", "--estimate", "nan"],
+        &["task", "edit", "KEEL-1", "--estimate", "inf"],
+    ];
+    for args in not_numbers {
+        let run = user.run(args);
+        assert_eq!(run.code, Some(2), "{run:?}");
+        assert!(run.stderr.contains("is not a number"), "{}", run.stderr);
+    }
     let err = user.run(&["task", "edit", "KEEL-1"]).fails();
     assert!(err.contains("nothing to change"), "{err}");
     let err = user.run(&["task", "delete", "KEEL-1"]).fails();

@@ -14,8 +14,10 @@ use std::io::Read;
 pub enum AdminCommand {
     /// Create an account directly in the database.
     CreateUser {
+        /// The email they sign in with
         #[arg(long)]
         email: String,
+        /// Their name as others see it
         #[arg(long)]
         name: String,
         /// Read the password from standard input (required: passwords are
@@ -75,7 +77,7 @@ pub fn run(cmd: AdminCommand) -> Result<()> {
                 tx.commit().await?;
                 Ok(user)
             })?;
-            println!(
+            super::output::line(format!(
                 "created {} <{}>{} with id {}",
                 user.name,
                 user.email,
@@ -85,7 +87,7 @@ pub fn run(cmd: AdminCommand) -> Result<()> {
                     ""
                 },
                 user.id
-            );
+            ))?;
             Ok(())
         }
     }

@@ -120,13 +120,13 @@ pub fn backup(args: BackupArgs) -> Result<()> {
         .with_context(|| format!("cannot move the backup to {}", args.file.display()))?;
     sync_file_and_dir(&args.file)?;
     let bytes = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
-    println!(
+    super::output::line(format!(
         "backed up {} to {} ({} tasks, {bytes} bytes, migration {}); integrity check ok",
         db_path.display(),
         args.file.display(),
         check.tasks,
         check.migration_level,
-    );
+    ))?;
     Ok(())
 }
 
@@ -196,15 +196,18 @@ pub fn restore(args: RestoreArgs) -> Result<()> {
     std::fs::rename(&staging, &db_path)
         .with_context(|| format!("cannot move the restored file to {}", db_path.display()))?;
     sync_file_and_dir(&db_path)?;
-    println!(
+    super::output::line(format!(
         "restored {} into {} ({} tasks, migration {})",
         args.file.display(),
         db_path.display(),
         check.tasks,
         check.migration_level,
-    );
+    ))?;
     if before.exists() {
-        println!("the previous database is kept as {}", before.display());
+        super::output::line(format!(
+            "the previous database is kept as {}",
+            before.display()
+        ))?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 use super::output;
 use super::session::{ClientOpts, Session};
+use super::values::{self, clearable, is_none_word};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use keel_api_types::{
@@ -189,7 +190,7 @@ pub struct CompanyAddArgs {
     #[arg(short, long)]
     plan: Option<String>,
     /// Annual recurring revenue
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", value_parser = values::finite)]
     arr: Option<f64>,
     /// A custom attribute as key=value (repeat for several)
     #[arg(short, long = "attr", value_name = "KEY=VALUE", value_parser = parse_attribute)]
@@ -254,20 +255,9 @@ fn parse_arr(text: &str) -> Result<Arr, String> {
     if is_none_word(text) {
         return Ok(Arr::Unknown);
     }
-    text.trim()
-        .replace(['_', ','], "")
-        .parse::<f64>()
+    values::finite(&text.trim().replace(['_', ','], ""))
         .map(Arr::Amount)
         .map_err(|_| format!("'{text}' is not an amount (or `none`)"))
-}
-
-fn is_none_word(text: &str) -> bool {
-    text.trim().eq_ignore_ascii_case("none")
-}
-
-/// `Some(None)` for `none`, else the value.
-fn clearable(text: Option<String>) -> Option<Option<String>> {
-    text.map(|t| if is_none_word(&t) { None } else { Some(t) })
 }
 
 /// Attributes to send: `None` leaves them, else the whole new set.

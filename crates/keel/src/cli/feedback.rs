@@ -49,8 +49,10 @@ pub enum FeedbackCommand {
         /// new, triaged, linked, archived (comma-separated for several)
         #[arg(long)]
         status: Option<String>,
+        /// interview, survey, support, sales_call, app_review, email, analytics or portal
         #[arg(long)]
         source: Option<String>,
+        /// Only items with this tag
         #[arg(long)]
         tag: Option<String>,
         /// Customer email or id
@@ -118,6 +120,7 @@ pub enum FeatureCommand {
     },
     /// Create a feature and print its id
     Add {
+        /// What the feature is called
         title: String,
         /// Product key
         #[arg(short, long, value_name = "KEY")]

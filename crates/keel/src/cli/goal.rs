@@ -3,6 +3,7 @@
 
 use super::output;
 use super::session::{ClientOpts, Session};
+use super::values;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use keel_api_types::{Goal, NewCheckin, NewGoal};
@@ -27,6 +28,7 @@ pub enum GoalCommand {
     },
     /// Set an objective (or a key result with --parent) and print its id
     Add {
+        /// The objective or key result, e.g. "Activation above 40 %"
         title: String,
         /// Product key
         #[arg(short, long, value_name = "KEY")]
@@ -35,10 +37,10 @@ pub enum GoalCommand {
         #[arg(long)]
         metric: Option<String>,
         /// Where the metric starts
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = values::finite)]
         baseline: Option<f64>,
         /// Where it should get to
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = values::finite)]
         target: Option<f64>,
         /// The metric's unit, e.g. "%"
         #[arg(long)]
@@ -62,7 +64,7 @@ pub enum GoalCommand {
         /// Goal id
         id: String,
         /// The value measured
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = values::finite)]
         value: f64,
         /// What moved it
         #[arg(long)]

@@ -30,6 +30,7 @@ pub enum IdeaCommand {
     },
     /// Suggest an idea and print its id
     Add {
+        /// The idea in a line
         title: String,
         /// Product key
         #[arg(short, long, value_name = "KEY")]

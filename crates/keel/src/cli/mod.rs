@@ -32,6 +32,7 @@ mod task;
 mod task_why;
 mod team;
 mod update;
+mod values;
 mod workspace;
 
 use clap::{Parser, Subcommand};

@@ -40,13 +40,13 @@ pub fn run(command: ModelCommand) -> Result<()> {
                 format!("the files in {} do not load as a model", dir.display())
             })?;
             let probe = model.embed(&["a quick check"])?;
-            println!(
+            super::output::line(format!(
                 "Model saved in {} ({}-dimensional, loads in {} ms). Start the server with: keel serve --model-dir {}",
                 dir.display(),
                 probe.first().map_or(0, Vec::len),
                 started.elapsed().as_millis(),
                 dir.display()
-            );
+            ))?;
             Ok(())
         }
     }

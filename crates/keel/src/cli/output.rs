@@ -5,7 +5,7 @@
 //! (`keel task list | head -1`) as a normal end rather than a panic.
 
 use anyhow::{Context, Result};
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use serde::Serialize;
 use std::io::{ErrorKind, Write};
 
@@ -52,8 +52,21 @@ pub fn print_table(mut table: Table, empty: &str) -> Result<()> {
     if table.row_count() == 0 {
         return line(empty);
     }
-    for column in table.column_iter_mut() {
+    // Only prose wraps to fit the terminal: an id, key, email or time cut
+    // in two can no longer be copied or grepped.
+    let keep_whole: Vec<bool> = (0..table.column_count())
+        .map(|i| {
+            table
+                .column_cells_iter(i)
+                .flatten()
+                .all(|cell| is_a_token(&cell.content()))
+        })
+        .collect();
+    for (column, keep_whole) in table.column_iter_mut().zip(keep_whole) {
         column.set_padding((0, 2));
+        if keep_whole {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
     }
     let mut text = String::new();
     for row in table.to_string().lines() {
@@ -61,6 +74,17 @@ pub fn print_table(mut table: Table, empty: &str) -> Result<()> {
         text.push('\n');
     }
     emit(&text)
+}
+
+/// Whether a cell reads as one token (an id, a key, an email, a status, a
+/// time), not prose: at most two words and no longer than a timestamp
+/// with its date, or a single word of any length.
+fn is_a_token(text: &str) -> bool {
+    match text.split_whitespace().count() {
+        0 | 1 => true,
+        2 => text.chars().count() <= 20,
+        _ => false,
+    }
 }
 
 /// `-` for a missing value.
@@ -96,6 +120,22 @@ pub fn one_line(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_emails_and_times_keep_whole_prose_wraps() {
+        for token in [
+            "01a21f7c822271048034f679ccdc9494",
+            "peter@initech.test",
+            "2026-11-28 00:09",
+            "role_changed",
+            "",
+        ] {
+            assert!(is_a_token(token), "{token}");
+        }
+        for prose in ["Ship the quokka board", "a title that runs on"] {
+            assert!(!is_a_token(prose), "{prose}");
+        }
+    }
 
     #[test]
     fn times_are_shortened() {

@@ -7,6 +7,7 @@
 
 use super::output;
 use super::session::{ClientOpts, Session, collect_all, vocab};
+use super::values::{self, clearable, is_none_word};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use keel_api_types::{Activity, Comment, NewComment, NewTask, Page, PersonRef, Task, TaskPatch};
@@ -145,7 +146,7 @@ pub struct AddArgs {
     #[arg(long)]
     team: Option<String>,
     /// Estimate in points
-    #[arg(long, value_name = "POINTS", allow_hyphen_values = true)]
+    #[arg(long, value_name = "POINTS", allow_hyphen_values = true, value_parser = values::finite)]
     estimate: Option<f64>,
     /// Due date, YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
@@ -231,19 +232,9 @@ fn parse_estimate(text: &str) -> Result<Clearable<f64>, String> {
     if is_none_word(text) {
         return Ok(Clearable::Clear);
     }
-    text.trim()
-        .parse::<f64>()
+    values::finite(text)
         .map(Clearable::Set)
         .map_err(|_| format!("'{text}' is not a number of points (or `none`)"))
-}
-
-fn is_none_word(text: &str) -> bool {
-    text.trim().eq_ignore_ascii_case("none")
-}
-
-/// `Some(None)` for `none`, else the value.
-fn clearable(text: Option<String>) -> Option<Option<String>> {
-    text.map(|t| if is_none_word(&t) { None } else { Some(t) })
 }
 
 pub async fn run(args: TaskArgs) -> Result<()> {

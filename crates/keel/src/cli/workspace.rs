@@ -133,6 +133,15 @@ pub async fn run(args: WorkspaceArgs) -> Result<()> {
             let ws = session.client.get_workspace(&slug).await?;
             let mut creds = if session.creds_match_server {
                 session.creds.clone()
+            } else if let (Some(stored), Some(_)) = (&session.creds.server, &session.creds.token) {
+                // The file holds one server's login: a default for another
+                // server would replace it, signing the user out unasked.
+                anyhow::bail!(
+                    "the saved login is for {stored}, not {}: log in there first \
+                     (`keel login --server {}`), or name the workspace with -w or KEEL_WORKSPACE",
+                    session.client.base_url(),
+                    session.client.base_url()
+                );
             } else {
                 config::Credentials {
                     server: Some(session.client.base_url().to_owned()),
