@@ -5,7 +5,7 @@
 //! (`keel task list | head -1`) as a normal end rather than a panic.
 
 use anyhow::{Context, Result};
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 use std::io::{ErrorKind, Write};
 
@@ -53,20 +53,27 @@ pub fn print_table(mut table: Table, empty: &str) -> Result<()> {
         return line(empty);
     }
     // Only prose wraps to fit the terminal: an id, key, email or time cut
-    // in two can no longer be copied or grepped.
-    let keep_whole: Vec<bool> = (0..table.column_count())
+    // in two can no longer be copied or grepped. Prose keeps a readable
+    // width even so; on a terminal too narrow for both, lines run over.
+    let constraints: Vec<ColumnConstraint> = (0..table.column_count())
         .map(|i| {
-            table
+            let cells: Vec<String> = table
                 .column_cells_iter(i)
                 .flatten()
-                .all(|cell| is_a_token(&cell.content()))
+                .map(|cell| cell.content())
+                .collect();
+            if cells.iter().all(|text| is_a_token(text)) {
+                ColumnConstraint::ContentWidth
+            } else {
+                let longest = cells.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+                let least = u16::try_from(longest.min(PROSE_WIDTH)).unwrap_or(0);
+                ColumnConstraint::LowerBoundary(Width::Fixed(least))
+            }
         })
         .collect();
-    for (column, keep_whole) in table.column_iter_mut().zip(keep_whole) {
+    for (column, constraint) in table.column_iter_mut().zip(constraints) {
         column.set_padding((0, 2));
-        if keep_whole {
-            column.set_constraint(ColumnConstraint::ContentWidth);
-        }
+        column.set_constraint(constraint);
     }
     let mut text = String::new();
     for row in table.to_string().lines() {
@@ -75,6 +82,9 @@ pub fn print_table(mut table: Table, empty: &str) -> Result<()> {
     }
     emit(&text)
 }
+
+/// The width prose is not wrapped below.
+const PROSE_WIDTH: usize = 24;
 
 /// Whether a cell reads as one token (an id, a key, an email, a status, a
 /// time), not prose: at most two words and no longer than a timestamp
