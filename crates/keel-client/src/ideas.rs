@@ -33,17 +33,18 @@ impl KeelClient {
     }
 
     /// `POST` (vote) or `DELETE` (take the vote back)
-    /// `/api/v1/workspaces/{ws}/ideas/{id}/votes`: the idea as it is now.
+    /// `/api/v1/workspaces/{ws}/ideas/{id}/votes`: the idea as it is now
+    /// (read again after a `DELETE`, which answers 204).
     pub async fn vote_idea(&self, ws: &str, id: &str, vote: bool) -> Result<Idea, ClientError> {
-        let method = if vote { Method::POST } else { Method::DELETE };
-        self.send_json::<(), Idea>(
-            method,
-            &["api", "v1", "workspaces", ws, "ideas", id, "votes"],
-            &Vec::new(),
-            None,
-            None,
-        )
-        .await
+        let votes = ["api", "v1", "workspaces", ws, "ideas", id, "votes"];
+        if vote {
+            return self
+                .send_json::<(), Idea>(Method::POST, &votes, &Vec::new(), None, None)
+                .await;
+        }
+        self.delete(&votes).await?;
+        self.get(&["api", "v1", "workspaces", ws, "ideas", id], &Vec::new())
+            .await
     }
 
     /// `POST /api/v1/workspaces/{ws}/ideas/{id}/promote`: the new feature.

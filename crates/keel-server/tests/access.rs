@@ -654,7 +654,7 @@ fn routes() -> Vec<Route> {
             none,
             MEMBER,
         )
-        .answers(200),
+        .answers(204),
         row(
             "GET",
             "/api/v1/workspaces/{ws}/cycles/{id}/burnup",
@@ -816,7 +816,7 @@ fn routes() -> Vec<Route> {
             none,
             GUEST,
         )
-        .answers(200),
+        .answers(204),
         row(
             "POST",
             "/api/v1/workspaces/{ws}/ideas/{id}/promote",

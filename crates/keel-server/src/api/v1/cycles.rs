@@ -448,12 +448,11 @@ pub async fn add_cycle_tasks(
 }
 
 /// Takes a task out of the cycle's scope (a task not in it is ignored);
-/// the burn-up keeps the time it spent in it. Answers with the cycle's new
-/// scope and progress.
+/// the burn-up keeps the time it spent in it.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/cycles/{id}/tasks/{task}", tag = "cycles",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Cycle id"),
         ("task" = String, Path, description = "Task key or id")),
-    responses((status = 200, body = Cycle), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn remove_cycle_task(
@@ -461,7 +460,8 @@ pub async fn remove_cycle_task(
     ctx: WorkspaceCtx,
     Path((_ws, id, task)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    change_scope(&app, &ctx, &id, &[task], false).await
+    change_scope(&app, &ctx, &id, &[task], false).await?;
+    Ok(reply::no_content())
 }
 
 /// The burn-up series: for each day from the start up to today, the scope

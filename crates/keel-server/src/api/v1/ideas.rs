@@ -358,17 +358,18 @@ pub async fn vote(
     set_vote(&app, &ctx, &id, true).await
 }
 
-/// Takes the caller's vote back.
+/// Takes the caller's vote back (a vote never given: nothing changes).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/ideas/{id}/votes", tag = "ideas",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Idea id")),
-    responses((status = 200, body = Idea), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn unvote(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
     Path((_ws, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    set_vote(&app, &ctx, &id, false).await
+    set_vote(&app, &ctx, &id, false).await?;
+    Ok(reply::no_content())
 }
 
 /// Promotes an idea to a feature of its product: the feature takes the
