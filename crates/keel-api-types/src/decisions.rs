@@ -171,4 +171,5 @@ pub struct AnotherLook {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct AnotherLookList {
     pub items: Vec<AnotherLook>,
+    pub next_cursor: Option<String>,
 }

@@ -39,6 +39,7 @@ pub struct NewSavedView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SavedViewList {
     pub items: Vec<SavedView>,
+    pub next_cursor: Option<String>,
 }
 
 /// The fields a bulk edit sets on every task: absent fields stay as they

@@ -83,4 +83,5 @@ pub struct ScoreChange {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ScoreHistory {
     pub items: Vec<ScoreChange>,
+    pub next_cursor: Option<String>,
 }

@@ -195,6 +195,27 @@ async fn scores_follow_the_formulas_and_rank_the_list() {
         assert_eq!(last[0]["new_value"], Value::Null);
         // Creation recorded each input given (value, effort, rice, wsjf, moscow).
         assert_eq!(h["items"].as_array().unwrap().len(), 11 + 2);
+        assert_eq!(h["next_cursor"], Value::Null);
+        // A page at a time: the pages join up to the whole history.
+        let history = format!("{WS}/features/{}/score-history", id(&a));
+        let first = app
+            .get(&format!("{history}?limit=10"), &admin)
+            .await
+            .expect(200)
+            .body;
+        let cursor = first["next_cursor"].as_str().unwrap().to_string();
+        let rest = app
+            .get(&format!("{history}?limit=10&cursor={cursor}"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(rest["next_cursor"], Value::Null);
+        let joined: Vec<Value> = [
+            first["items"].as_array().unwrap().clone(),
+            rest["items"].as_array().unwrap().clone(),
+        ]
+        .concat();
+        assert_eq!(&joined, h["items"].as_array().unwrap());
 
         // The same values again: no new history.
         app.patch(

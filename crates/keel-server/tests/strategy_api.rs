@@ -109,13 +109,34 @@ async fn versions_history_and_comparison() {
             .await
             .expect(200)
             .body;
-        let numbers: Vec<i64> = history
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["number"].as_i64().unwrap())
-            .collect();
-        assert_eq!(numbers, [3, 2, 1]);
+        let numbers = |page: &Value| -> Vec<i64> {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["number"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(numbers(&history), [3, 2, 1]);
+        assert_eq!(history["next_cursor"], Value::Null);
+        // A page at a time, the cursor being a version number.
+        let first_page = app
+            .get(&format!("{base}/versions?limit=2"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(numbers(&first_page), [3, 2]);
+        assert_eq!(first_page["next_cursor"], "2");
+        let rest = app
+            .get(&format!("{base}/versions?limit=2&cursor=2"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(numbers(&rest), [1]);
+        assert_eq!(rest["next_cursor"], Value::Null);
+        app.get(&format!("{base}/versions?cursor=99"), &admin)
+            .await
+            .expect(422);
         let one = app
             .get(&format!("{base}/versions/1"), &admin)
             .await
@@ -185,7 +206,7 @@ async fn validation_roles_and_workspaces() {
                 .await
                 .expect(200)
                 .body,
-            json!([])
+            json!({"items": [], "next_cursor": null})
         );
 
         let bad = app
@@ -211,7 +232,7 @@ async fn validation_roles_and_workspaces() {
                 .await
                 .expect(200)
                 .body,
-            json!([])
+            json!({"items": [], "next_cursor": null})
         );
 
         let v1 = app

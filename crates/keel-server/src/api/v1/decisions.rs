@@ -656,6 +656,10 @@ pub async fn delete_decision(
 pub struct AnotherLookQuery {
     /// Product key.
     pub product: Option<String>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Declined features whose demand has grown enough since the decision
@@ -673,7 +677,16 @@ pub async fn worth_another_look(
 ) -> ApiResult<axum::Json<AnotherLookList>> {
     ctx.require(Permission::ReadCustomers)?;
     let items = another_look_of(&app, &ctx.workspace.id, q.product.as_deref(), today()).await?;
-    Ok(axum::Json(AnotherLookList { items }))
+    let page = super::page_by(
+        items,
+        |a| format!("{}.{}", a.decision, a.feature),
+        q.limit,
+        q.cursor.as_deref(),
+    )?;
+    Ok(axum::Json(AnotherLookList {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// The worth-another-look list judged on `today`; the web page shares it.

@@ -6,7 +6,7 @@
 use super::features::{demand_by_feature, feature};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, WorkspaceCtx};
+use crate::extract::{IfMatch, Json, Query, WorkspaceCtx};
 use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -416,13 +416,15 @@ pub async fn rank_feature(
 /// Every change of a feature's score inputs and manual rank, oldest first:
 /// who, when, old → new, and why.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/features/{id}/score-history", tag = "features",
-    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id")),
-    responses((status = 200, body = ScoreHistory), (status = 404, body = Problem)),
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Feature id"),
+        super::PageParams),
+    responses((status = 200, body = ScoreHistory), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_score_history(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
     Path((_ws, id)): Path<(String, String)>,
+    Query(page): Query<super::PageParams>,
 ) -> ApiResult<axum::Json<ScoreHistory>> {
     ctx.require(Permission::Read)?;
     let ws = ctx.workspace.id.as_str();
@@ -430,22 +432,30 @@ pub async fn get_score_history(
         .await?
         .ok_or(ApiError::NotFound("no such feature"))?;
     let rows = scores_store::history(app.store.db(), ws, &f.id).await?;
+    let changes = rows
+        .into_iter()
+        .map(|r| ScoreChange {
+            id: r.id,
+            field: r.field,
+            old_value: r.old_value,
+            new_value: r.new_value,
+            reason: r.reason,
+            by: PersonRef {
+                id: r.actor_id,
+                name: r.actor_name,
+                email: r.actor_email,
+            },
+            created_at: r.created_at,
+        })
+        .collect();
+    let page = super::page_of(
+        changes,
+        |c: &ScoreChange| &c.id,
+        page.limit,
+        page.cursor.as_deref(),
+    )?;
     Ok(axum::Json(ScoreHistory {
-        items: rows
-            .into_iter()
-            .map(|r| ScoreChange {
-                id: r.id,
-                field: r.field,
-                old_value: r.old_value,
-                new_value: r.new_value,
-                reason: r.reason,
-                by: PersonRef {
-                    id: r.actor_id,
-                    name: r.actor_name,
-                    email: r.actor_email,
-                },
-                created_at: r.created_at,
-            })
-            .collect(),
+        items: page.items,
+        next_cursor: page.next_cursor,
     }))
 }

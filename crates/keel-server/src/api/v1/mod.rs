@@ -136,6 +136,22 @@ pub(crate) fn id_cursor(cursor: Option<&str>) -> Result<Option<&str>, crate::err
     }
 }
 
+/// [`page_of`] for items whose cursor is made from them (a number, or two
+/// ids together) rather than an id they hold.
+pub(crate) fn page_by<T>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> String,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<keel_api_types::Page<T>, crate::error::ApiError> {
+    let keyed: Vec<(String, T)> = items.into_iter().map(|i| (key(&i), i)).collect();
+    let page = page_of(keyed, |(k, _)| k, limit, cursor)?;
+    Ok(keel_api_types::Page {
+        items: page.items.into_iter().map(|(_, i)| i).collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
 /// Pages an in-memory list (small collections: workspaces, members,
 /// products, teams, tokens) by the position after the cursor's id.
 pub(crate) fn page_of<T>(

@@ -15,7 +15,7 @@ use crate::reply;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use keel_api_types::{
-    DiffLine, NewStrategyVersion, PersonRef, Problem, StrategyComparison, StrategyVersion,
+    DiffLine, NewStrategyVersion, Page, PersonRef, Problem, StrategyComparison, StrategyVersion,
 };
 use keel_domain::model::Product;
 use keel_domain::text_diff::line_diff;
@@ -106,20 +106,28 @@ pub async fn get_strategy(
     ))
 }
 
-/// Every saved version, newest first.
+/// Every saved version, newest first, a page at a time (the cursor is a
+/// version number).
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/products/{key}/strategy/versions", tag = "strategy",
-    params(("ws" = String, Path, description = "Workspace slug"), ("key" = String, Path, description = "Product key or id")),
-    responses((status = 200, body = Vec<StrategyVersion>), (status = 404, body = Problem)), security(("bearer" = [])))]
+    params(("ws" = String, Path, description = "Workspace slug"), ("key" = String, Path, description = "Product key or id"),
+        super::PageParams),
+    responses((status = 200, body = Page<StrategyVersion>), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
 pub async fn list_versions(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
     Path((_ws, key)): Path<(String, String)>,
-) -> ApiResult<axum::Json<Vec<StrategyVersion>>> {
+    Query(page): Query<super::PageParams>,
+) -> ApiResult<axum::Json<Page<StrategyVersion>>> {
     ctx.require(Permission::Read)?;
     let p = product(app.store.db(), &ctx, &key).await?;
-    Ok(axum::Json(
-        history(app.store.db(), &ctx.workspace.id, &p).await?,
-    ))
+    let versions = history(app.store.db(), &ctx.workspace.id, &p).await?;
+    Ok(axum::Json(super::page_by(
+        versions,
+        |v| v.number.to_string(),
+        page.limit,
+        page.cursor.as_deref(),
+    )?))
 }
 
 /// The saved versions, newest first; the web page shares it.

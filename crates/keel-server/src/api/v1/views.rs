@@ -39,6 +39,10 @@ fn wire(v: repo::views::SavedView) -> SavedView {
 pub struct ViewQuery {
     /// Product key: only the views of this product.
     pub product: Option<String>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// The caller's saved views in the workspace, by product and name.
@@ -65,8 +69,15 @@ pub async fn list_views(
         ),
     };
     let views = repo::views::list(app.store.db(), ws, ctx.user_id(), product_id.as_deref()).await?;
+    let page = super::page_of(
+        views.into_iter().map(wire).collect(),
+        |v: &SavedView| &v.id,
+        q.limit,
+        q.cursor.as_deref(),
+    )?;
     Ok(axum::Json(SavedViewList {
-        items: views.into_iter().map(wire).collect(),
+        items: page.items,
+        next_cursor: page.next_cursor,
     }))
 }
 
