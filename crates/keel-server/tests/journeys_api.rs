@@ -374,6 +374,35 @@ async fn a_journey_map_is_built_stage_by_stage_and_read_whole() {
             stage_names(&map),
             ["Create account", "Discover", "First board", "Research"]
         );
+        // A stage's If-Match is the map's version: a stale one changes
+        // nothing, the current one goes through.
+        let stage = format!("{WS}/journeys/{id}/stages/{}", s(&research["id"]));
+        let now = map["version"].as_i64().unwrap();
+        let (stale, current) = (format!("\"{}\"", now - 1), format!("\"{now}\""));
+        app.call_with(
+            "PATCH",
+            &stage,
+            Some(&admin),
+            Some(json!({"emotion": -2})),
+            &[("if-match", stale.as_str())],
+        )
+        .await
+        .expect(412);
+        let scored = app
+            .call_with(
+                "PATCH",
+                &stage,
+                Some(&admin),
+                Some(json!({"emotion": -2})),
+                &[("if-match", current.as_str())],
+            )
+            .await
+            .expect(200);
+        assert_eq!(scored.body["emotion"], -2);
+        assert_eq!(
+            scored.header("etag"),
+            Some(format!("\"{}\"", now + 1).as_str())
+        );
 
         // Unlink; delete a stage (its cells and links go with it).
         app.delete(
@@ -415,8 +444,8 @@ async fn a_journey_map_is_built_stage_by_stage_and_read_whole() {
             events.iter().filter(|(k, _)| k == "journey").collect();
         assert_eq!(journey.first().unwrap().1, "created");
         // 4 stages, 8 cell writes + 1 blanking, 2 feature links, 1 idea
-        // link and its unlink, 2 stage edits, 1 unlink, 1 stage delete.
-        assert_eq!(journey.len(), 1 + 4 + 9 + 2 + 2 + 2 + 1 + 1, "{events:?}");
+        // link and its unlink, 3 stage edits, 1 unlink, 1 stage delete.
+        assert_eq!(journey.len(), 1 + 4 + 9 + 2 + 2 + 3 + 1 + 1, "{events:?}");
         assert!(journey[1..].iter().all(|(_, t)| t == "updated"));
         assert_eq!(
             map["version"].as_i64().unwrap(),

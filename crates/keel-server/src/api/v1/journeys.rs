@@ -476,18 +476,21 @@ pub async fn create_stage(
 
 /// Renames a stage, sets its emotion (−2 to +2) or moves it to
 /// `position` (0 = first; past the end = last). A change of nothing
-/// leaves the map's version alone. The `ETag` is the map's version.
+/// leaves the map's version alone. The `ETag` is the map's version, and
+/// `If-Match` is checked against it: a stage is a part of its map.
 #[utoipa::path(patch, path = "/api/v1/workspaces/{ws}/journeys/{id}/stages/{stage}", tag = "journeys",
     request_body = JourneyStagePatch,
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Journey map id"),
-        ("stage" = String, Path, description = "Stage id")),
+        ("stage" = String, Path, description = "Stage id"),
+        ("If-Match" = Option<String>, Header, description = "The map's ETag last seen")),
     responses((status = 200, body = JourneyStage), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+        (status = 412, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_stage(
     State(app): State<AppState>,
     ctx: WorkspaceCtx,
     Path((_ws, id, stage_id)): Path<(String, String, String)>,
+    IfMatch(expected): IfMatch,
     Json(patch): Json<JourneyStagePatch>,
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
@@ -504,6 +507,9 @@ pub async fn update_stage(
     let map = lock(&mut tx, ws, &id).await?;
     let stages = store::stages(tx.db(), &map.id).await?;
     let current = stage_in(&stages, &stage_id)?.clone();
+    if expected.is_some_and(|v| v != map.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
     errors.into_result()?;
     let name = name.flatten().unwrap_or_else(|| current.name.clone());
     let emotion = emotion.flatten().map_or(current.emotion, |e| e.value());
