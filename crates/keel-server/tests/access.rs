@@ -82,6 +82,8 @@ enum Target {
     FreshAccount,
     /// A token created for this case, belonging to the caller.
     OwnToken,
+    /// A comment on `KEEL-1` created for this case, as `KEEL-1|comment`.
+    FreshComment,
     /// An item of My day created for this case (on a day of its own): the
     /// caller's, when they are a member of `acme` (else the owner's, just
     /// as invisible to them).
@@ -252,6 +254,13 @@ fn routes() -> Vec<Route> {
             Who::Anyone,
         ),
         row(
+            "GET",
+            "/api/v1/auth/tokens/{id}",
+            OwnToken,
+            none,
+            Who::Anyone,
+        ),
+        row(
             "DELETE",
             "/api/v1/auth/tokens/{id}",
             OwnToken,
@@ -267,6 +276,13 @@ fn routes() -> Vec<Route> {
                     json!({"email": format!("new{}@example.com", c.n), "name": "New", "password": PASSWORD}),
                 )
             },
+            Who::InstanceAdmin,
+        ),
+        row(
+            "GET",
+            "/api/v1/admin/users/{id}",
+            Member,
+            none,
             Who::InstanceAdmin,
         ),
         row(
@@ -504,6 +520,13 @@ fn routes() -> Vec<Route> {
             "GET",
             "/api/v1/workspaces/{ws}/tasks/{id}/comments",
             Task,
+            none,
+            VIEWER,
+        ),
+        row(
+            "GET",
+            "/api/v1/workspaces/{ws}/tasks/{id}/comments/{comment}",
+            FreshComment,
             none,
             VIEWER,
         ),
@@ -1945,6 +1968,17 @@ async fn resolve(
                 .await
                 .expect(201);
             r.body["id"].as_str().unwrap().to_string()
+        }
+        Target::FreshComment => {
+            let r = app
+                .post(
+                    &format!("/api/v1/workspaces/{WS}/tasks/KEEL-1/comments"),
+                    owner,
+                    json!({"body": format!("Comment case {n}")}),
+                )
+                .await
+                .expect(201);
+            format!("KEEL-1|{}", r.body["id"].as_str().unwrap())
         }
         Target::FreshFeature => fresh_feature(app, owner, n).await,
         Target::FreshIdea => fresh_idea(app, owner, n).await,

@@ -247,14 +247,34 @@ async fn logging_out_everywhere_through_the_api() {
 
         // With the tokens too: this one included.
         let second = app.user(&admin, "carol@example.com").await;
-        app.call(
-            "POST",
-            "/api/v1/auth/tokens",
-            None,
-            Some(json!({"email": "carol@example.com", "password": PASSWORD, "name": "2"})),
-        )
-        .await
-        .expect(201);
+        let made = app
+            .call(
+                "POST",
+                "/api/v1/auth/tokens",
+                None,
+                Some(json!({"email": "carol@example.com", "password": PASSWORD, "name": "2"})),
+            )
+            .await
+            .expect(201);
+        // A new token's Location answers with it (never its secret), for
+        // its owner only.
+        let at = made.header("location").unwrap().to_string();
+        let token = app.get(&at, &second).await.expect(200);
+        assert_eq!(token.body["name"], "2");
+        assert!(token.body.get("token").is_none(), "{}", token.text);
+        app.get(&at, &bob).await.expect(404);
+        // So does a new account's, for instance admins.
+        let dave = app
+            .post(
+                "/api/v1/admin/users",
+                &admin,
+                json!({"email": "dave@example.com", "name": "Dave", "password": PASSWORD}),
+            )
+            .await
+            .expect(201);
+        let at = dave.header("location").unwrap().to_string();
+        assert_eq!(app.get(&at, &admin).await.expect(200).body, dave.body);
+        app.get(&at, &second).await.expect(403);
         let r = app
             .post(
                 "/api/v1/auth/logout-all",

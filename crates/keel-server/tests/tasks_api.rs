@@ -173,14 +173,22 @@ async fn task_lifecycle() {
         );
         assert!(entries.iter().all(|e| e["actor"]["email"].is_string()));
 
-        // Comments.
-        app.post(
-            &format!("{WS}/tasks/KEEL-1/comments"),
-            &bob,
-            json!({"body": "Looks good @admin"}),
-        )
-        .await
-        .expect(201);
+        // Comments; a new one's Location answers with it.
+        let created = app
+            .post(
+                &format!("{WS}/tasks/KEEL-1/comments"),
+                &bob,
+                json!({"body": "Looks good @admin"}),
+            )
+            .await
+            .expect(201);
+        let at = created.header("location").unwrap().to_string();
+        let followed = app.get(&at, &admin).await.expect(200);
+        assert_eq!(followed.body, created.body);
+        assert_eq!(followed.header("etag"), created.header("etag"));
+        app.get(&at.replace("KEEL-1", "KEEL-2"), &admin)
+            .await
+            .expect(404);
         let comments = app
             .get(&format!("{WS}/tasks/KEEL-1/comments"), &admin)
             .await

@@ -88,6 +88,14 @@ pub async fn create(
     Ok((row.into(), event))
 }
 
+/// One comment of a task.
+pub async fn get(db: Db<'_>, task_id: &str, id: &str) -> StoreResult<Option<Comment>> {
+    let row: Option<CommentRow> = on_db!(db, c => sqlx::query_as(
+        sqlx::AssertSqlSafe(format!("{SELECT} WHERE cm.task_id = $1 AND cm.id = $2"))
+    ).bind(task_id).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(Comment::from))
+}
+
 /// A task's comments, oldest first.
 pub async fn list(
     db: Db<'_>,

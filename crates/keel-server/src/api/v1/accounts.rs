@@ -301,6 +301,30 @@ pub async fn list_tokens(
     )?))
 }
 
+/// One of the caller's tokens (never its secret): where a new token's
+/// `Location` points.
+#[utoipa::path(get, path = "/api/v1/auth/tokens/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 200, body = TokenInfo), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TokenInfo>> {
+    let token = repo::tokens::list_for_user(app.store.db(), &caller.user.id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or(ApiError::NotFound("no such token"))?;
+    Ok(axum::Json(TokenInfo {
+        id: token.id,
+        name: token.name,
+        created_at: token.created_at,
+        last_used_at: token.last_used_at,
+    }))
+}
+
 /// Revokes one of the caller's tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Token id")),
@@ -427,6 +451,29 @@ pub async fn me(caller: Caller) -> axum::Json<Me> {
     })
 }
 
+/// An account, by id (instance admins only): where a new account's
+/// `Location` points.
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_user(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<User>> {
+    if !caller.user.is_admin {
+        return Err(ApiError::Forbidden(
+            "only instance admins can read accounts",
+        ));
+    }
+    let user = repo::users::by_id_or_email(app.store.db(), &id)
+        .await?
+        .filter(|u| u.id == id)
+        .ok_or(ApiError::NotFound("no such account"))?;
+    Ok(axum::Json(convert::user(&user)))
+}
+
 /// Creates an account (instance admins only).
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = User), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -448,7 +495,7 @@ pub async fn create_user(
     tx.commit().await?;
     Ok(reply::created(
         &convert::user(&user),
-        &format!("/api/v1/users/{}", user.id),
+        &format!("/api/v1/admin/users/{}", user.id),
         1,
     ))
 }

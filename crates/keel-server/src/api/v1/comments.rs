@@ -85,6 +85,29 @@ async fn notify_mentioned(
     Ok(events)
 }
 
+/// One comment of a task: where a new comment's `Location` points.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks/{id}/comments/{comment}", tag = "tasks",
+    params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key"),
+        ("comment" = String, Path, description = "Comment id")),
+    responses((status = 200, body = Comment), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_comment(
+    State(app): State<AppState>,
+    ctx: WorkspaceCtx,
+    Path((_ws, id, comment_id)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    ctx.require(Permission::Read)?;
+    let task = repo::tasks::get(app.store.db(), &ctx.workspace.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("no such task"))?;
+    let comment = repo::comments::get(app.store.db(), &task.id, &comment_id)
+        .await?
+        .ok_or(ApiError::NotFound("no such comment on this task"))?;
+    Ok(reply::ok_versioned(
+        &convert::comment(&comment, &task.key),
+        comment.version,
+    ))
+}
+
 /// A task's comments, oldest first.
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/tasks/{id}/comments", tag = "tasks",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Task id or key"), PageParams),
