@@ -272,6 +272,38 @@ async fn writes_that_read_first_stay_right_side_by_side() {
                 "{backend:?} round {round}"
             );
         }
+
+        // SWOT items added to one quadrant at once: numbered 0..n.
+        let adds = (0..6)
+            .map(|i| {
+                (
+                    "POST",
+                    format!("{WS}/swot"),
+                    Some(json!({"product": "KEEL", "quadrant": "strength", "text": format!("S{i}"), "position": 0})),
+                    None,
+                )
+            })
+            .collect();
+        for r in at_once(&app, &admin, adds).await {
+            assert_eq!(r.status.as_u16(), 201, "{backend:?}: {}", r.text);
+        }
+        let board = app
+            .get(&format!("{WS}/swot?product=KEEL"), &admin)
+            .await
+            .expect(200)
+            .body;
+        let mut positions: Vec<i64> = board["strengths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["position"].as_i64().unwrap())
+            .collect();
+        positions.sort();
+        assert_eq!(
+            positions,
+            (0..6).collect::<Vec<_>>(),
+            "{backend:?}: {board}"
+        );
         let app = Arc::try_unwrap(app).ok().unwrap();
         app.finish().await;
     }
