@@ -308,3 +308,85 @@ async fn writes_that_read_first_stay_right_side_by_side() {
         app.finish().await;
     }
 }
+
+/// Writes that take the same rows in different orders, sent at once, all
+/// succeed: none is answered with a 500 for a deadlock (PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn crossing_writes_do_not_deadlock() {
+    const WS: &str = "/api/v1/workspaces/acme";
+    for backend in backends() {
+        let app = Arc::new(TestApp::new(backend).await);
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let mut features = Vec::new();
+        for i in 0..3 {
+            let f = app
+                .post(
+                    &format!("{WS}/features"),
+                    &admin,
+                    json!({"product": "KEEL", "title": format!("F{i}")}),
+                )
+                .await
+                .expect(201)
+                .body;
+            features.push(f["id"].as_str().unwrap().to_string());
+        }
+        for i in 0..4 {
+            app.post(
+                &format!("{WS}/tasks"),
+                &admin,
+                json!({"product": "KEEL", "title": format!("T{i}")}),
+            )
+            .await
+            .expect(201);
+        }
+        for round in 0..6 {
+            let moved = &features[round % 3];
+            let anchor = &features[(round + 1) % 3];
+            let mut requests = vec![
+                // A story of the moved feature (locks the feature, then
+                // checks its product) against the move (locks the product,
+                // then updates the feature).
+                (
+                    "POST",
+                    format!("{WS}/stories"),
+                    Some(json!({"feature": moved, "as_a": "PM", "i_want": format!("story {round}")})),
+                    None,
+                ),
+                (
+                    "POST",
+                    format!("{WS}/features/{moved}/rank"),
+                    Some(json!({"before": anchor, "reason": "reorder"})),
+                    None,
+                ),
+                // A bulk edit of tasks against edits of one of them.
+                (
+                    "POST",
+                    format!("{WS}/tasks/bulk"),
+                    Some(
+                        json!({"tasks": ["KEEL-1", "KEEL-2", "KEEL-3", "KEEL-4"], "set": {"priority": if round % 2 == 0 { "high" } else { "low" }}}),
+                    ),
+                    None,
+                ),
+            ];
+            for key in ["KEEL-4", "KEEL-3"] {
+                requests.push((
+                    "PATCH",
+                    format!("{WS}/tasks/{key}"),
+                    Some(json!({"title": format!("{key} round {round}")})),
+                    None,
+                ));
+            }
+            for r in at_once(&app, &admin, requests).await {
+                assert!(
+                    r.status.is_success(),
+                    "{backend:?} round {round}: {} {}",
+                    r.status,
+                    r.text
+                );
+            }
+        }
+        let app = Arc::try_unwrap(app).ok().unwrap();
+        app.finish().await;
+    }
+}

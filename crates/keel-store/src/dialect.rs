@@ -5,11 +5,14 @@ use crate::Backend;
 
 /// Suffix that locks the selected rows of table alias `t` until the
 /// transaction ends. PostgreSQL cannot lock the nullable side of an outer
-/// join, hence `OF t`. SQLite has one writer at a time, so it needs none.
+/// join, hence `OF t`; NO KEY UPDATE, because the row's key does not
+/// change, so rows inserted meanwhile that point at it (a sub-task, a
+/// comment) are not held up. SQLite has one writer at a time, so it
+/// needs none.
 pub fn for_update_of_t(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "",
-        Backend::Postgres => " FOR UPDATE OF t",
+        Backend::Postgres => " FOR NO KEY UPDATE OF t",
     }
 }
 

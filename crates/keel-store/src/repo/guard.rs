@@ -34,11 +34,19 @@ impl Locked {
 }
 
 /// Holds row `id` of `row`'s table until the transaction ends: another
-/// transaction locking it waits, then reads what this one committed.
+/// transaction locking it (or updating it) waits, then reads what this
+/// one committed.
 /// Nothing on SQLite, whose single writer already serialises writes.
 pub async fn lock(tx: &mut Tx, row: Locked, id: &str) -> StoreResult<()> {
     if tx.db().backend() == Backend::Postgres {
-        let sql = format!("SELECT 1 FROM {} WHERE id = $1 FOR UPDATE", row.table());
+        // NO KEY UPDATE: it serialises the writers that take it, but not
+        // the share locks that inserting a row pointing at this one takes
+        // (a story of the feature, a decision of the product), which
+        // FOR UPDATE would block, deadlocking with whoever holds those.
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE id = $1 FOR NO KEY UPDATE",
+            row.table()
+        );
         on_db!(tx.db(), c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id)
             .execute(c).await.map(|r| r.rows_affected()))?;
     }

@@ -91,10 +91,20 @@ pub async fn bulk_update_tasks(
     let now = Timestamp::now().to_rfc3339();
     let mut changed = Vec::new();
     let mut results = std::collections::HashMap::new();
+    // Every task locked first, in id order, before any is updated: an
+    // update appends an event, which holds the workspace's counter row, and
+    // a single-task write holding the next task would wait for that row
+    // while this waited for its task (a deadlock on PostgreSQL).
+    let mut locked = Vec::with_capacity(order.len());
     for id in order {
-        let current = repo::tasks::get_for_update(&mut tx, &ws, id)
-            .await?
-            .ok_or(ApiError::NotFound("no such task"))?;
+        locked.push(
+            repo::tasks::get_for_update(&mut tx, &ws, id)
+                .await?
+                .ok_or(ApiError::NotFound("no such task"))?,
+        );
+    }
+    for current in locked {
+        let id = &current.id;
         let patch = TaskPatch {
             status: set.status.clone(),
             priority: set.priority.clone(),

@@ -634,7 +634,7 @@ pub(crate) async fn update(
 /// Deletes a decision.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/decisions/{id}", tag = "decisions",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Decision id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_decision(
     State(app): State<AppState>,

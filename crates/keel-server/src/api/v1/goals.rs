@@ -539,7 +539,7 @@ pub(crate) async fn update(
 /// results).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/goals/{id}", tag = "goals",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Goal id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_goal(
     State(app): State<AppState>,

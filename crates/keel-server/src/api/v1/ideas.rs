@@ -314,7 +314,7 @@ fn publish(app: &AppState, ctx: &WorkspaceCtx, i: &store::Idea, event: &keel_dom
 /// Deletes an idea and its votes and evidence links (the feedback stays).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/ideas/{id}", tag = "ideas",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Idea id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_idea(
     State(app): State<AppState>,

@@ -380,7 +380,7 @@ pub(crate) async fn update(
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/initiatives/{id}", tag = "initiatives",
     params(("ws" = String, Path, description = "Workspace slug"),
         ("id" = String, Path, description = "Initiative id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_initiative(
     State(app): State<AppState>,

@@ -257,7 +257,7 @@ pub async fn update_guide(
 /// guide's name. The built-in guide cannot be deleted (409).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/interview-guides/{id}", tag = "interviews",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Guide id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 412, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_guide(
     State(app): State<AppState>,

@@ -373,7 +373,7 @@ pub async fn update_journey(
 /// Deletes a map with its stages, cells and links.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/journeys/{id}", tag = "journeys",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Journey map id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_journey(
     State(app): State<AppState>,

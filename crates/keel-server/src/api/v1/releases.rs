@@ -515,7 +515,7 @@ fn frozen() -> ApiError {
 /// release cannot be deleted: 409.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/releases/{id}", tag = "releases",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Release id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem),
         (status = 409, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_release(

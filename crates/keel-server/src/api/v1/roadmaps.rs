@@ -354,7 +354,7 @@ pub async fn update_roadmap(
 /// Deletes a roadmap with its items and share links (which stop working).
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/roadmaps/{id}", tag = "roadmaps",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Roadmap id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_roadmap(
     State(app): State<AppState>,

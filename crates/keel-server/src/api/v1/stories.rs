@@ -346,7 +346,14 @@ pub async fn update_story(
 ) -> ApiResult<Response> {
     ctx.require(Permission::Write)?;
     let mut tx = app.store.begin().await?;
-    let current = find(tx.db(), &ctx, &id).await?;
+    let mut current = find(tx.db(), &ctx, &id).await?;
+    if patch.position.is_some() {
+        // A move renumbers the feature's stories from what it reads: under
+        // the feature's lock, as creating and deleting a story are, taken
+        // before anything of this story is written; read again after it.
+        repo::guard::lock(&mut tx, repo::guard::Locked::Feature, &current.feature_id).await?;
+        current = find(tx.db(), &ctx, &current.id).await?;
+    }
     if expected.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed);
     }
@@ -398,7 +405,7 @@ pub async fn update_story(
 /// Deletes a story; its tasks stay, unlinked.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{ws}/stories/{id}", tag = "stories",
     params(("ws" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Story id")),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_story(
     State(app): State<AppState>,
