@@ -190,7 +190,7 @@ pub struct CompanyAddArgs {
     #[arg(short, long)]
     plan: Option<String>,
     /// Annual recurring revenue
-    #[arg(long, value_name = "AMOUNT", value_parser = values::finite)]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
     arr: Option<f64>,
     /// A custom attribute as key=value (repeat for several)
     #[arg(short, long = "attr", value_name = "KEY=VALUE", value_parser = parse_attribute)]
@@ -250,12 +250,18 @@ impl Arr {
     }
 }
 
-/// An amount (`120000`, `120_000`, `120,000`), or `none` to clear it.
+/// An amount (`120000`, `120_000`, `120,000`).
+fn parse_amount(text: &str) -> Result<f64, String> {
+    values::finite(&text.trim().replace(['_', ','], ""))
+        .map_err(|_| format!("'{text}' is not an amount"))
+}
+
+/// An amount, or `none` to clear it.
 fn parse_arr(text: &str) -> Result<Arr, String> {
     if is_none_word(text) {
         return Ok(Arr::Unknown);
     }
-    values::finite(&text.trim().replace(['_', ','], ""))
+    parse_amount(text)
         .map(Arr::Amount)
         .map_err(|_| format!("'{text}' is not an amount (or `none`)"))
 }

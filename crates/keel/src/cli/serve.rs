@@ -345,18 +345,20 @@ pub fn migrate(args: DatabaseArgs) -> Result<()> {
 pub fn with_store<T>(args: &DatabaseArgs, f: impl AsyncFnOnce(Store) -> Result<T>) -> Result<T> {
     let config = resolve(args, None, None, None)?;
     let _lock = DataDirLock::shared(&config.database)?;
-    if let Database::Sqlite(path) = &config.database
-        && !path.exists()
-    {
-        // Said, because an offline command on a mistyped --data-dir would
-        // otherwise quietly change a new, empty database.
-        eprintln!(
-            "note: there was no database at {}; a new one was created (--data-dir names another)",
-            path.display()
-        );
-    }
+    let new_file = match &config.database {
+        Database::Sqlite(path) => (!path.exists()).then(|| path.clone()),
+        Database::Postgres(_) => None,
+    };
     runtime()?.block_on(async {
         let store = open_store(&config.database, 2).await?;
+        if let Some(path) = new_file {
+            // Said, because an offline command on a mistyped --data-dir
+            // would otherwise quietly change a new, empty database.
+            eprintln!(
+                "note: there was no database at {}; a new one was created (--data-dir names another)",
+                path.display()
+            );
+        }
         let out = f(store.clone()).await;
         store.close().await;
         out
