@@ -350,7 +350,9 @@ async fn crossing_writes_do_not_deadlock() {
                 (
                     "POST",
                     format!("{WS}/stories"),
-                    Some(json!({"feature": moved, "as_a": "PM", "i_want": format!("story {round}")})),
+                    Some(
+                        json!({"feature": moved, "as_a": "PM", "i_want": format!("story {round}")}),
+                    ),
                     None,
                 ),
                 (
