@@ -115,6 +115,24 @@ async fn fifty_concurrent_creates_get_fifty_gap_free_keys() {
     }
 }
 
+/// The ids of `n` new features of `KEEL` in `acme`.
+async fn features(app: &TestApp, token: &str, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let f = app
+            .post(
+                "/api/v1/workspaces/acme/features",
+                token,
+                json!({"product": "KEEL", "title": format!("F{i}")}),
+            )
+            .await
+            .expect(201)
+            .body;
+        ids.push(f["id"].as_str().unwrap().to_string());
+    }
+    ids
+}
+
 /// Sends every request of `requests` at once; their responses in order.
 async fn at_once(
     app: &Arc<TestApp>,
@@ -227,19 +245,7 @@ async fn writes_that_read_first_stay_right_side_by_side() {
         assert_eq!(wins, 1, "{backend:?}: targets set on one version");
 
         // Features moved at once: the list stays numbered 1..n.
-        let mut ids = Vec::new();
-        for i in 0..6 {
-            let f = app
-                .post(
-                    &format!("{WS}/features"),
-                    &admin,
-                    json!({"product": "KEEL", "title": format!("F{i}")}),
-                )
-                .await
-                .expect(201)
-                .body;
-            ids.push(f["id"].as_str().unwrap().to_string());
-        }
+        let ids = features(&app, &admin, 6).await;
         for round in 0..3 {
             let moves = (0..3)
                 .map(|i| {
@@ -318,19 +324,7 @@ async fn crossing_writes_do_not_deadlock() {
         let app = Arc::new(TestApp::new(backend).await);
         let admin = app.setup_admin().await;
         app.workspace(&admin, "acme").await;
-        let mut features = Vec::new();
-        for i in 0..3 {
-            let f = app
-                .post(
-                    &format!("{WS}/features"),
-                    &admin,
-                    json!({"product": "KEEL", "title": format!("F{i}")}),
-                )
-                .await
-                .expect(201)
-                .body;
-            features.push(f["id"].as_str().unwrap().to_string());
-        }
+        let features = features(&app, &admin, 3).await;
         for i in 0..4 {
             app.post(
                 &format!("{WS}/tasks"),

@@ -299,6 +299,22 @@ fn count(doc: &Value, table: &str) -> usize {
     doc["tables"][table].as_array().unwrap().len()
 }
 
+/// The `action` event of `acme`'s audit log.
+async fn audit_event(app: &TestApp, token: &str, action: &str) -> Value {
+    let log = app
+        .get("/api/v1/workspaces/acme/audit", token)
+        .await
+        .expect(200)
+        .body;
+    log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == action)
+        .unwrap_or_else(|| panic!("no {action} event in the audit log: {log}"))
+        .clone()
+}
+
 #[tokio::test]
 async fn export_import_export_gives_the_same_document() {
     let mut from_sqlite = None;
@@ -317,18 +333,7 @@ async fn export_import_export_gives_the_same_document() {
         assert_eq!(first["format"], "keel-workspace-export");
         assert_eq!(first["version"], 1);
         // The export is in the workspace's audit log, with who and how much.
-        let log = source
-            .get("/api/v1/workspaces/acme/audit", &admin)
-            .await
-            .expect(200)
-            .body;
-        let event = log["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["action"] == "export")
-            .expect("an export event in the audit log")
-            .clone();
+        let event = audit_event(&source, &admin, "export").await;
         assert!(event["detail"]["rows"].as_u64().unwrap() > 10, "{event}");
         assert_eq!(
             first["schema_level"],
@@ -532,18 +537,7 @@ async fn export_import_export_gives_the_same_document() {
         assert_eq!(r.body["slug"], "acme");
         assert_eq!(r.body["role"], "owner");
         // Recorded with the import, saying who and how much.
-        let log = target
-            .get("/api/v1/workspaces/acme/audit", &target_admin)
-            .await
-            .expect(200)
-            .body;
-        let event = log["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["action"] == "import")
-            .expect("an import event in the audit log")
-            .clone();
+        let event = audit_event(&target, &target_admin, "import").await;
         assert!(event["detail"]["rows"].as_u64().unwrap() > 10, "{event}");
         let second = export(&target, &target_admin).await;
         let (a, b) = (comparable(&first), comparable(&second));
