@@ -25,7 +25,8 @@ before(async () => {
 
 after(async () => { await browser?.close(); });
 
-const versions = async () => apiCall(token, 'GET', `${WS}/products/KEEL/strategy/versions`);
+// Every saved version (the list pages; 500 is a page's most).
+const versions = async () => (await apiCall(token, 'GET', `${WS}/products/KEEL/strategy/versions?limit=500`)).items;
 
 test('a PM writes the vision and strategy, then revises it and sees what changed', async () => {
   const before = (await versions()).length;
