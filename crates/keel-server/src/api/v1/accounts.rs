@@ -284,15 +284,7 @@ pub async fn list_tokens(
     Query(page): Query<PageParams>,
 ) -> ApiResult<axum::Json<Page<TokenInfo>>> {
     let tokens = repo::tokens::list_for_user(app.store.db(), &caller.user.id).await?;
-    let items = tokens
-        .into_iter()
-        .map(|t| TokenInfo {
-            id: t.id,
-            name: t.name,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-        })
-        .collect();
+    let items = tokens.into_iter().map(token_info).collect();
     Ok(axum::Json(page_of(
         items,
         |t: &TokenInfo| &t.id,
@@ -317,12 +309,17 @@ pub async fn get_token(
         .into_iter()
         .find(|t| t.id == id)
         .ok_or(ApiError::NotFound("no such token"))?;
-    Ok(axum::Json(TokenInfo {
-        id: token.id,
-        name: token.name,
-        created_at: token.created_at,
-        last_used_at: token.last_used_at,
-    }))
+    Ok(axum::Json(token_info(token)))
+}
+
+/// A token as its owner sees it: never its secret.
+fn token_info(t: keel_domain::model::ApiToken) -> TokenInfo {
+    TokenInfo {
+        id: t.id,
+        name: t.name,
+        created_at: t.created_at,
+        last_used_at: t.last_used_at,
+    }
 }
 
 /// Revokes one of the caller's tokens; it stops working at once.
