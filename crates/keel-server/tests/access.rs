@@ -2854,3 +2854,77 @@ fn the_table_is_consistent() {
         );
     }
 }
+
+/// On SQLite a token's standing in a workspace is kept in memory between
+/// the writes that change it. Each such write must apply to the very next
+/// request, though the request before it was answered from memory.
+#[tokio::test]
+async fn changes_to_access_apply_to_the_next_request() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, WS).await;
+        let bob = app.user(&admin, "bob@example.com").await;
+        app.add_member(&admin, WS, "bob@example.com", "member")
+            .await;
+        let workspace = format!("/api/v1/workspaces/{WS}");
+        let tasks = format!("{workspace}/tasks");
+        let membership = format!("{workspace}/members/bob@example.com");
+        let task = |title: &str| json!({"product": "KEEL", "title": title});
+
+        // Twice each, so that the second is answered from memory.
+        for n in 0..2 {
+            app.post(&tasks, &bob, task(&format!("as a member {n}")))
+                .await
+                .expect(201);
+        }
+        app.patch(&membership, &admin, json!({"role": "viewer"}))
+            .await
+            .expect(200);
+        app.post(&tasks, &bob, task("as a viewer"))
+            .await
+            .expect(403);
+        app.get(&tasks, &bob).await.expect(200);
+
+        let before = app.get(&workspace, &bob).await.expect(200);
+        app.patch(&workspace, &admin, json!({"name": "Acme Corp"}))
+            .await
+            .expect(200);
+        let after = app.get(&workspace, &bob).await.expect(200);
+        assert_eq!(after.body["name"], "Acme Corp");
+        assert_ne!(after.header("etag"), before.header("etag"));
+
+        app.patch(&membership, &admin, json!({"active": false}))
+            .await
+            .expect(200);
+        app.get(&workspace, &bob).await.expect(404);
+        app.patch(
+            &membership,
+            &admin,
+            json!({"active": true, "role": "member"}),
+        )
+        .await
+        .expect(200);
+        app.post(&tasks, &bob, task("back")).await.expect(201);
+
+        let listed = app.get("/api/v1/auth/tokens", &bob).await.expect(200);
+        let id = listed.body["items"][0]["id"].as_str().unwrap().to_string();
+        app.get(&workspace, &bob).await.expect(200);
+        app.delete(&format!("/api/v1/auth/tokens/{id}"), &bob)
+            .await
+            .expect(204);
+        app.get(&workspace, &bob).await.expect(401);
+
+        // Logging out everywhere with the tokens too.
+        app.get(&workspace, &admin).await.expect(200);
+        app.post(
+            "/api/v1/auth/logout-all",
+            &admin,
+            json!({"revoke_tokens": true}),
+        )
+        .await
+        .expect(200);
+        app.get(&workspace, &admin).await.expect(401);
+        app.finish().await;
+    }
+}

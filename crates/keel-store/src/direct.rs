@@ -37,6 +37,7 @@
 //! transaction on a local file. Searches and multi-step transactions stay
 //! on sqlx. PostgreSQL is untouched; its round trips are network ones.
 
+use crate::access_cache::AccessCache;
 use crate::batch::{Param, Statement};
 use crate::checkpointer::{self, Checkpointer};
 use crate::list_threads::ListThreads;
@@ -149,6 +150,8 @@ pub(crate) struct DirectSqlite {
     writer_thread: std::sync::OnceLock<bool>,
     /// The threads lists read on, each with a connection of its own.
     list_threads: ListThreads,
+    /// Tokens and workspace standing, between the writes that change them.
+    access: Arc<AccessCache>,
 }
 
 /// The turn to write to a SQLite database, held by a write transaction
@@ -156,11 +159,20 @@ pub(crate) struct DirectSqlite {
 pub struct WriterTurn {
     _guard: OwnedMutexGuard<Option<Connection>>,
     checkpointer: Arc<Checkpointer>,
+    access: Arc<AccessCache>,
+    /// Whether the transaction changed a token or someone's standing in a
+    /// workspace ([`crate::Tx::access_changed`]).
+    pub(crate) access_changed: bool,
 }
 
 impl Drop for WriterTurn {
     /// The transaction that held the turn has ended, most often committed.
     fn drop(&mut self) {
+        // After the commit, so that an answer read from a snapshot begun
+        // before it cannot be kept as current (see `access_cache`).
+        if self.access_changed {
+            self.access.forget_all();
+        }
         self.checkpointer.committed();
     }
 }
@@ -205,7 +217,13 @@ impl DirectSqlite {
             }),
             writer_thread: std::sync::OnceLock::new(),
             list_threads: ListThreads::new(lists_at_once),
+            access: Arc::default(),
         }
+    }
+
+    /// Tokens and workspace standing read lately.
+    pub(crate) fn access(&self) -> &AccessCache {
+        &self.access
     }
 
     /// Waits for the writer's turn, for a transaction through sqlx.
@@ -213,6 +231,8 @@ impl DirectSqlite {
         WriterTurn {
             _guard: self.shared.writer.clone().lock_owned().await,
             checkpointer: self.shared.checkpointer.clone(),
+            access: self.access.clone(),
+            access_changed: false,
         }
     }
 

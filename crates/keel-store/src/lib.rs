@@ -11,6 +11,7 @@
 //! and self-contained write batches (on a writer thread, in groups) run the
 //! same SQL without sqlx instead ([`direct`]).
 
+mod access_cache;
 mod backup;
 mod checkpointer;
 #[macro_use]

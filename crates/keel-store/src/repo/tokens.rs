@@ -1,7 +1,7 @@
 //! Personal API tokens. Only a SHA-256 hash of each secret is stored, so a
 //! leaked database does not leak working tokens.
 
-use crate::{Db, StoreError, StoreResult, Tx};
+use crate::{Db, Pools, StoreError, StoreResult, Tx};
 use keel_domain::Role;
 use keel_domain::model::{ApiToken, User, Workspace, WorkspaceAccess};
 
@@ -102,6 +102,7 @@ pub async fn exists(db: Db<'_>, token_id: &str) -> StoreResult<bool> {
 
 /// Deletes one of the user's tokens; `NotFound` when it is not theirs.
 pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<()> {
+    tx.access_changed();
     let result = on_db!(tx.db(), c => sqlx::query(
         "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
     ).bind(token_id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
@@ -113,6 +114,7 @@ pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<(
 
 /// Revokes every token of a user ("log out everywhere"); how many.
 pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str) -> StoreResult<u64> {
+    tx.access_changed();
     on_db!(tx.db(), c => sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
         .bind(user_id).execute(c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
@@ -120,6 +122,8 @@ pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str) -> StoreResult<u64>
 
 /// Records when a token was last used.
 pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
+    // `last_used_at` is part of the kept answer.
+    tx.access_changed();
     on_db!(tx.db(), c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
         .bind(token_id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -146,8 +150,36 @@ row_type! {
 /// [`authenticate`] and the caller's standing in the workspace `slug`, in
 /// one round trip (the hot path of every workspace request). The access is
 /// `None` when the workspace does not exist or the user is not an active
-/// member.
+/// member. On SQLite an answer with access is kept in memory until a write
+/// changes tokens or standing ([`crate::access_cache`]).
 pub async fn authenticate_for_workspace(
+    db: Db<'_>,
+    token_hash: &str,
+    slug: &str,
+) -> StoreResult<Option<(Authenticated, Option<WorkspaceAccess>)>> {
+    let pool = match &db {
+        Db::Pool(store) => Some(*store),
+        Db::Tx(_) => None,
+    };
+    let Some(Pools::Sqlite { direct, .. }) = pool.map(|store| &store.pools) else {
+        return read_authentication(db, token_hash, slug).await;
+    };
+    let cache = direct.access();
+    if let Some((auth, access)) = cache.get(token_hash, slug) {
+        return Ok(Some((auth, Some(access))));
+    }
+    let generation = cache.generation();
+    // The answer must come from a snapshot begun after `generation` was
+    // read, not from one the request opened earlier.
+    crate::read_scope::end();
+    let found = read_authentication(db, token_hash, slug).await?;
+    if let Some((auth, Some(access))) = &found {
+        cache.keep(generation, token_hash, slug, (auth.clone(), access.clone()));
+    }
+    Ok(found)
+}
+
+async fn read_authentication(
     db: Db<'_>,
     token_hash: &str,
     slug: &str,
