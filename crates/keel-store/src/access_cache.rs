@@ -8,11 +8,13 @@
 //! its `last_used_at` rewritten, a workspace renamed, or a membership
 //! added, changed or ended; users are never updated. On SQLite every such
 //! write goes through this process (the offline CLI only creates
-//! accounts), so answers are kept until one of those writes ends: the
-//! repository functions that make them mark their transaction
-//! ([`crate::Tx::access_changed`]), and when the transaction ends,
-//! committed or not, every kept answer is dropped at once. A revoked token
-//! is refused by the next request.
+//! accounts), so answers are kept until one of those writes ends: both
+//! writer connections report every row they update or delete in
+//! `api_tokens`, `users`, `workspaces` or `memberships` (SQLite's update
+//! hook, [`AccessCache::row_changed`]), and when that write's turn ends,
+//! committed or not, every kept answer is dropped at once. So no
+//! repository function has to remember to say so. A revoked token is
+//! refused by the next request.
 //!
 //! An answer is only kept if the snapshot it was read from began after the
 //! last such write ended (see [`AccessCache::generation`]), so an answer read
@@ -26,7 +28,7 @@
 use crate::repo::tokens::Authenticated;
 use keel_domain::model::WorkspaceAccess;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// At most this many (token, workspace) answers are kept; when full, all
@@ -40,6 +42,9 @@ pub(crate) type Answer = (Authenticated, WorkspaceAccess);
 pub(crate) struct AccessCache {
     /// How many writes that change access have ended.
     generation: AtomicU64,
+    /// Whether the write holding the writer's turn has changed a row that
+    /// answers are read from.
+    changed_by_write: AtomicBool,
     kept: Mutex<Kept>,
 }
 
@@ -94,6 +99,25 @@ impl AccessCache {
     /// Drops every kept answer: a write that changes access has ended.
     pub(crate) fn forget_all(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Called by the writer connections' update hook for every row they
+    /// change, while the write holds the writer's turn. A new row changes
+    /// no kept answer: only whole answers are kept, never refusals.
+    pub(crate) fn row_changed(&self, inserted: bool, table: &str) {
+        if !inserted && matches!(table, "api_tokens" | "users" | "workspaces" | "memberships") {
+            self.changed_by_write.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// The write that held the writer's turn has ended, committed or not
+    /// (after its `COMMIT`, so that an answer read from a snapshot begun
+    /// before it cannot be kept as current): if it changed access, drops
+    /// every kept answer.
+    pub(crate) fn write_ended(&self) {
+        if self.changed_by_write.swap(false, Ordering::SeqCst) {
+            self.forget_all();
+        }
     }
 }
 
@@ -154,6 +178,24 @@ mod tests {
         cache.keep(cache.generation(), "hash", "acme", answer("Bo"));
         cache.keep(generation, "hash", "acme", answer("Ann"));
         assert_eq!(cache.get("hash", "acme").unwrap().0.user.name, "Bo");
+    }
+
+    #[test]
+    fn a_write_that_changed_access_drops_every_answer_when_it_ends() {
+        for table in ["api_tokens", "users", "workspaces", "memberships"] {
+            let cache = AccessCache::default();
+            cache.keep(cache.generation(), "hash", "acme", answer("Ann"));
+            // New rows, and rows of other tables, change no answer.
+            cache.row_changed(true, table);
+            cache.row_changed(false, "tasks");
+            cache.write_ended();
+            assert!(cache.get("hash", "acme").is_some(), "{table}");
+            cache.row_changed(false, table);
+            // Kept until the write ends: it may still roll back.
+            assert!(cache.get("hash", "acme").is_some(), "{table}");
+            cache.write_ended();
+            assert!(cache.get("hash", "acme").is_none(), "{table}");
+        }
     }
 
     #[test]

@@ -35,16 +35,6 @@ impl Tx {
         Ok(())
     }
 
-    /// Notes that this transaction revokes or touches a token, renames a
-    /// workspace or changes a membership: when it ends, the answers kept by
-    /// [`crate::access_cache`] are dropped. Repository functions that do so
-    /// call it.
-    pub(crate) fn access_changed(&mut self) {
-        if let Tx::Sqlite(_, turn) = self {
-            turn.access_changed = true;
-        }
-    }
-
     /// A handle for repository functions that reads and writes inside this
     /// transaction.
     pub fn db(&mut self) -> Db<'_> {

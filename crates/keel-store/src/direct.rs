@@ -160,19 +160,13 @@ pub struct WriterTurn {
     _guard: OwnedMutexGuard<Option<Connection>>,
     checkpointer: Arc<Checkpointer>,
     access: Arc<AccessCache>,
-    /// Whether the transaction changed a token or someone's standing in a
-    /// workspace ([`crate::Tx::access_changed`]).
-    pub(crate) access_changed: bool,
 }
 
 impl Drop for WriterTurn {
     /// The transaction that held the turn has ended, most often committed.
     fn drop(&mut self) {
-        // After the commit, so that an answer read from a snapshot begun
-        // before it cannot be kept as current (see `access_cache`).
-        if self.access_changed {
-            self.access.forget_all();
-        }
+        // After the commit (see `access_cache`).
+        self.access.write_ended();
         self.checkpointer.committed();
     }
 }
@@ -192,6 +186,8 @@ struct WriterShared {
     in_flight: AtomicUsize,
     /// How many writes the last group committed.
     last_group: AtomicUsize,
+    /// Hears of every row the writer changes.
+    access: Arc<AccessCache>,
 }
 
 impl Drop for DirectSqlite {
@@ -203,8 +199,9 @@ impl Drop for DirectSqlite {
 }
 
 impl DirectSqlite {
-    /// `lists_at_once`: how many lists may read at the same time.
-    pub(crate) fn new(path: PathBuf, lists_at_once: usize) -> Self {
+    /// `lists_at_once`: how many lists may read at the same time; `access`
+    /// hears of every row the writers change.
+    pub(crate) fn new(path: PathBuf, lists_at_once: usize, access: Arc<AccessCache>) -> Self {
         Self {
             readers: ThreadReaders::default(),
             shared: Arc::new(WriterShared {
@@ -214,10 +211,11 @@ impl DirectSqlite {
                 checkpointer: Arc::new(Checkpointer::start(path)),
                 in_flight: AtomicUsize::new(0),
                 last_group: AtomicUsize::new(0),
+                access: access.clone(),
             }),
             writer_thread: std::sync::OnceLock::new(),
             list_threads: ListThreads::new(lists_at_once),
-            access: Arc::default(),
+            access,
         }
     }
 
@@ -232,7 +230,6 @@ impl DirectSqlite {
             _guard: self.shared.writer.clone().lock_owned().await,
             checkpointer: self.shared.checkpointer.clone(),
             access: self.access.clone(),
-            access_changed: false,
         }
     }
 
@@ -394,7 +391,9 @@ impl WriterShared {
             }
         };
         if writer.is_none() {
-            match open(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            match open(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+                .and_then(|conn| report_changes(conn, self.access.clone()))
+            {
                 Ok(conn) => *writer = Some(conn),
                 Err(err) => return fail_all(group, err.to_string()),
             }
@@ -431,6 +430,9 @@ impl WriterShared {
             // after a COMMIT that failed and already rolled back.
             let _ = conn.execute_batch("ROLLBACK");
         }
+        // Before anyone is answered, so that a caller's next request is
+        // not let in by an answer its own write changed.
+        self.access.write_ended();
         if committed.is_ok() {
             self.checkpointer.committed();
         }
@@ -457,6 +459,16 @@ fn open(path: &std::path::Path, mode: OpenFlags) -> StoreResult<Connection> {
             checkpointer::WRITER_CHECKPOINT_PAGES,
         )?;
     }
+    Ok(conn)
+}
+
+/// Has `conn` report every row it changes to `access`.
+fn report_changes(conn: Connection, access: Arc<AccessCache>) -> StoreResult<Connection> {
+    conn.update_hook(Some(
+        move |action: rusqlite::hooks::Action, _db: &str, table: &str, _row: i64| {
+            access.row_changed(action == rusqlite::hooks::Action::SQLITE_INSERT, table);
+        },
+    ))?;
     Ok(conn)
 }
 

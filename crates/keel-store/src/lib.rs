@@ -36,9 +36,12 @@ pub use error::{StoreError, StoreResult};
 pub use migrate::MIGRATIONS;
 pub use read_scope::share_point_reads;
 
+use access_cache::AccessCache;
 use direct::DirectSqlite;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqliteOperation, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
@@ -122,11 +125,25 @@ impl Store {
             "wal_autocheckpoint",
             checkpointer::WRITER_CHECKPOINT_PAGES.to_string(),
         );
+        let access = Arc::new(AccessCache::default());
+        let hears = access.clone();
         let write = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // Every row the connection changes is reported (see
+            // `access_cache`).
+            .after_connect(move |conn, _| {
+                let access = hears.clone();
+                Box::pin(async move {
+                    conn.lock_handle().await?.set_update_hook(move |change| {
+                        let inserted = matches!(change.operation, SqliteOperation::Insert);
+                        access.row_changed(inserted, change.table);
+                    });
+                    Ok(())
+                })
+            })
             .connect_with(writer)
             .await?;
         let read = SqlitePoolOptions::new()
@@ -142,6 +159,7 @@ impl Store {
                 direct: Arc::new(DirectSqlite::new(
                     path.to_path_buf(),
                     lists_at_once(options),
+                    access,
                 )),
             },
         })

@@ -482,6 +482,104 @@ async fn a_requests_point_reads_share_one_snapshot_until_it_does_anything_else()
     }
 }
 
+/// A token's standing in a workspace, as every workspace request reads it;
+/// on SQLite the answer is kept in memory (`access_cache`). Whatever
+/// changes it — a transaction, a write of its own on the direct writer,
+/// touching, renaming, demoting, deactivating, revoking — the next read
+/// sees the change; a change that rolls back changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_answer_never_outlives_the_write_that_changed_it() {
+    use keel_domain::Role;
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (user, product) = seed(&db.store).await;
+        let store = &db.store;
+        let ws = product.workspace_id.as_str();
+        let now = Timestamp::now().to_rfc3339();
+        let mut tx = store.begin().await.unwrap();
+        let token = repo::tokens::insert(&mut tx, "t1", &user, "cli", "hash1", &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let standing = || async {
+            repo::tokens::authenticate_for_workspace(store.db(), "hash1", "acme")
+                .await
+                .unwrap()
+                .and_then(|(auth, access)| access.map(|a| (auth, a)))
+        };
+        let (_, access) = standing().await.expect("the owner's standing");
+        assert_eq!(access.role, Role::Owner);
+        assert_eq!(access.workspace.name, "Acme");
+
+        // A transaction (sqlx's connection): touching the token, renaming.
+        let mut tx = store.begin().await.unwrap();
+        repo::tokens::touch(&mut tx, &token.id, &now).await.unwrap();
+        repo::workspaces::rename(&mut tx, ws, "Acme Two", None, &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let (auth, access) = standing().await.unwrap();
+        assert_eq!(
+            auth.last_used_at.as_deref(),
+            Some(now.as_str()),
+            "{backend:?}"
+        );
+        assert_eq!(access.workspace.name, "Acme Two", "{backend:?}");
+
+        // A change that rolls back changes nothing.
+        let mut tx = store.begin().await.unwrap();
+        repo::workspaces::rename(&mut tx, ws, "Never", None, &now)
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(
+            standing().await.unwrap().1.workspace.name,
+            "Acme Two",
+            "{backend:?}"
+        );
+
+        // A write of its own on the direct writer, which no repository
+        // function marks.
+        let mut batch = keel_store::batch::Batch::new();
+        batch.push(
+            "UPDATE memberships SET role = 'viewer' WHERE user_id = $1 RETURNING role",
+            vec![user.as_str().into()],
+        );
+        batch.commit_alone::<(String,)>(store).await.unwrap();
+        assert_eq!(
+            standing().await.unwrap().1.role,
+            Role::Viewer,
+            "{backend:?}"
+        );
+
+        // Deactivated, then revoked.
+        let mut tx = store.begin().await.unwrap();
+        repo::workspaces::update_member(&mut tx, ws, &user, Role::Viewer, false, None, &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(standing().await.is_none(), "{backend:?}");
+        let mut tx = store.begin().await.unwrap();
+        repo::workspaces::update_member(&mut tx, ws, &user, Role::Admin, true, None, &now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(standing().await.unwrap().1.role, Role::Admin, "{backend:?}");
+        let mut tx = store.begin().await.unwrap();
+        repo::tokens::delete(&mut tx, &user, &token.id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            repo::tokens::authenticate_for_workspace(store.db(), "hash1", "acme")
+                .await
+                .unwrap()
+                .is_none(),
+            "a revoked token is refused at once ({backend:?})"
+        );
+    }
+}
+
 /// Search finds what committed and nothing else, however the changes were
 /// grouped: on SQLite the search triggers queue their changes and each
 /// commit applies them (`search_pending`), so an item created, renamed and

@@ -570,7 +570,6 @@ async fn ensure_owner(
     user_id: &str,
     now: &str,
 ) -> Result<(), ImportError> {
-    tx.access_changed();
     let member: Option<(bool,)> = on_db!(tx.db(), c => sqlx::query_as(
         "SELECT active FROM memberships WHERE workspace_id = $1 AND user_id = $2"
     ).bind(workspace_id).bind(user_id).fetch_optional(c).await)?;

@@ -102,7 +102,6 @@ pub async fn exists(db: Db<'_>, token_id: &str) -> StoreResult<bool> {
 
 /// Deletes one of the user's tokens; `NotFound` when it is not theirs.
 pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<()> {
-    tx.access_changed();
     let result = on_db!(tx.db(), c => sqlx::query(
         "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
     ).bind(token_id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
@@ -114,7 +113,6 @@ pub async fn delete(tx: &mut Tx, user_id: &str, token_id: &str) -> StoreResult<(
 
 /// Revokes every token of a user ("log out everywhere"); how many.
 pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str) -> StoreResult<u64> {
-    tx.access_changed();
     on_db!(tx.db(), c => sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
         .bind(user_id).execute(c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
@@ -122,8 +120,6 @@ pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str) -> StoreResult<u64>
 
 /// Records when a token was last used.
 pub async fn touch(tx: &mut Tx, token_id: &str, at: &str) -> StoreResult<()> {
-    // `last_used_at` is part of the kept answer.
-    tx.access_changed();
     on_db!(tx.db(), c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
         .bind(token_id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -115,7 +115,6 @@ pub async fn rename(
     expected_version: Option<i64>,
     now: &str,
 ) -> StoreResult<Workspace> {
-    tx.access_changed();
     let row: Option<WorkspaceRow> = on_db!(tx.db(), c => sqlx::query_as(
         "UPDATE workspaces SET name = $2, updated_at = $3, version = version + 1
          WHERE id = $1 AND ($4 IS NULL OR version = $4)
@@ -177,7 +176,6 @@ pub async fn add_member(
     role: Role,
     now: &str,
 ) -> StoreResult<Membership> {
-    tx.access_changed();
     on_db!(tx.db(), c => sqlx::query(
         "INSERT INTO memberships (workspace_id, user_id, role, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $4)"
@@ -196,7 +194,6 @@ pub async fn update_member(
     expected_version: Option<i64>,
     now: &str,
 ) -> StoreResult<Membership> {
-    tx.access_changed();
     let result = on_db!(tx.db(), c => sqlx::query(
         "UPDATE memberships SET role = $3, active = $4, updated_at = $5, version = version + 1
          WHERE workspace_id = $1 AND user_id = $2 AND ($6 IS NULL OR version = $6)"
