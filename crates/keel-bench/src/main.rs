@@ -73,6 +73,11 @@ struct Args {
     /// Keep the temporary directory (server log, SQLite file) afterwards.
     #[arg(long)]
     keep: bool,
+    /// Before measuring, read every seeded task once by key, as a server
+    /// that has been in use has read them (measures reads at steady state
+    /// rather than the first read after start).
+    #[arg(long)]
+    read_every_task_first: bool,
 }
 
 fn main() -> Result<()> {
@@ -117,6 +122,38 @@ async fn check_seeded(target: &Target) -> Result<()> {
         if !resp.status().is_success() {
             bail!("GET {url} answered {} after seeding", resp.status());
         }
+    }
+    Ok(())
+}
+
+/// Reads every seeded task once by key, on 8 connections.
+async fn read_every_task(target: &Arc<Target>) -> Result<()> {
+    const WORKERS: u64 = 8;
+    let client = http_client()?;
+    let mut workers = Vec::new();
+    for first in 1..=WORKERS {
+        let (client, target) = (client.clone(), target.clone());
+        workers.push(tokio::spawn(async move {
+            let mut n = first;
+            while n <= target.seeded {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/tasks/{}-{n}",
+                    target.base,
+                    target.slug,
+                    seed::PRODUCT_KEY
+                );
+                let resp = client.get(&url).bearer_auth(&target.token).send().await?;
+                if !resp.status().is_success() {
+                    bail!("GET {url} answered {}", resp.status());
+                }
+                resp.bytes().await?;
+                n += WORKERS;
+            }
+            Ok(())
+        }));
+    }
+    for worker in workers {
+        worker.await??;
     }
     Ok(())
 }
@@ -227,6 +264,15 @@ async fn bench(
         seeded: args.tasks,
     });
     check_seeded(&target).await?;
+    if args.read_every_task_first {
+        let started = std::time::Instant::now();
+        read_every_task(&target).await?;
+        eprintln!(
+            "read all {} tasks once in {:.1} s",
+            target.seeded,
+            started.elapsed().as_secs_f64()
+        );
+    }
     let memory_seeded = server.memory()?;
     eprintln!(
         "server pid {} on {}: RSS {:.1} MiB after start on the seeded data",

@@ -48,9 +48,15 @@ impl PgDatabase {
         // The tail of a UUIDv7 is random; the head is the clock.
         let name = format!("keel_bench_{}", &id[id.len() - 12..]);
         let url = with_database(admin_url, &name)?;
-        let admin = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 })
-            .await
-            .context("cannot connect to PostgreSQL")?;
+        let admin = Store::open_postgres(
+            admin_url,
+            &StoreOptions {
+                max_connections: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .context("cannot connect to PostgreSQL")?;
         let created = admin
             .execute_admin(&format!("CREATE DATABASE {name}"))
             .await;
@@ -64,8 +70,14 @@ impl PgDatabase {
     }
 
     pub async fn drop_database(&self) -> Result<()> {
-        let admin =
-            Store::open_postgres(&self.admin_url, &StoreOptions { max_connections: 2 }).await?;
+        let admin = Store::open_postgres(
+            &self.admin_url,
+            &StoreOptions {
+                max_connections: 2,
+                ..Default::default()
+            },
+        )
+        .await?;
         let dropped = admin
             .execute_admin(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",

@@ -150,9 +150,15 @@ fn task_fields(n: u64, rng: &mut Rng, user_id: &str) -> TaskFields {
 /// transaction, while no server is running on it. Returns the time taken.
 pub async fn tasks(store_url: &str, fixture: &Fixture, count: u64, batch: u64) -> Result<Duration> {
     let started = Instant::now();
-    let store = Store::open(store_url, &StoreOptions { max_connections: 2 })
-        .await
-        .with_context(|| format!("cannot open the store at {store_url}"))?;
+    let store = Store::open(
+        store_url,
+        &StoreOptions {
+            max_connections: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .with_context(|| format!("cannot open the store at {store_url}"))?;
     let result = write_tasks(&store, fixture, count, batch.max(1)).await;
     store.close().await;
     result?;

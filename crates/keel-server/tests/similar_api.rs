@@ -282,7 +282,10 @@ async fn two_instances_embed_each_feedback_once() {
         }
         let other = keel_store::Store::open_postgres(
             &app.db.url(),
-            &keel_store::StoreOptions { max_connections: 2 },
+            &keel_store::StoreOptions {
+                max_connections: 2,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();

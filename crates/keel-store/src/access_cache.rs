@@ -7,8 +7,8 @@
 //! sessions 15 and 19). The answer changes only when a token is revoked or
 //! its `last_used_at` rewritten, a workspace renamed, or a membership
 //! added, changed or ended; users are never updated. On SQLite every such
-//! write goes through this process (the offline CLI only creates
-//! accounts), so answers are kept until one of those writes ends: both
+//! write goes through this process (one server per data directory; the
+//! offline CLI only creates accounts), so answers are kept until one of those writes ends: both
 //! writer connections report every row they update or delete in
 //! `api_tokens`, `users`, `workspaces` or `memberships` (SQLite's update
 //! hook, [`AccessCache::row_changed`]), and when that write's turn ends,

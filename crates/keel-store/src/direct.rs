@@ -37,11 +37,12 @@
 //! transaction on a local file. Searches and multi-step transactions stay
 //! on sqlx. PostgreSQL is untouched; its round trips are network ones.
 
-use crate::access_cache::AccessCache;
 use crate::batch::{Param, Statement};
 use crate::checkpointer::{self, Checkpointer};
+use crate::kept_in_memory::KeptInMemory;
 use crate::list_threads::ListThreads;
 use crate::read_scope;
+use crate::task_cache::RowChange;
 use crate::thread_readers::ThreadReaders;
 use crate::{StoreError, StoreResult};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -150,8 +151,6 @@ pub(crate) struct DirectSqlite {
     writer_thread: std::sync::OnceLock<bool>,
     /// The threads lists read on, each with a connection of its own.
     list_threads: ListThreads,
-    /// Tokens and workspace standing, between the writes that change them.
-    access: Arc<AccessCache>,
 }
 
 /// The turn to write to a SQLite database, held by a write transaction
@@ -159,14 +158,14 @@ pub(crate) struct DirectSqlite {
 pub struct WriterTurn {
     _guard: OwnedMutexGuard<Option<Connection>>,
     checkpointer: Arc<Checkpointer>,
-    access: Arc<AccessCache>,
+    kept: Arc<KeptInMemory>,
 }
 
 impl Drop for WriterTurn {
     /// The transaction that held the turn has ended, most often committed.
     fn drop(&mut self) {
-        // After the commit (see `access_cache`).
-        self.access.write_ended();
+        // After the commit (see `kept_in_memory`).
+        self.kept.write_ended();
         self.checkpointer.committed();
     }
 }
@@ -186,8 +185,9 @@ struct WriterShared {
     in_flight: AtomicUsize,
     /// How many writes the last group committed.
     last_group: AtomicUsize,
-    /// Hears of every row the writer changes.
-    access: Arc<AccessCache>,
+    /// What is kept in memory between writes; hears of every row the
+    /// writers change.
+    kept: Arc<KeptInMemory>,
 }
 
 impl Drop for DirectSqlite {
@@ -199,9 +199,9 @@ impl Drop for DirectSqlite {
 }
 
 impl DirectSqlite {
-    /// `lists_at_once`: how many lists may read at the same time; `access`
+    /// `lists_at_once`: how many lists may read at the same time; `kept`
     /// hears of every row the writers change.
-    pub(crate) fn new(path: PathBuf, lists_at_once: usize, access: Arc<AccessCache>) -> Self {
+    pub(crate) fn new(path: PathBuf, lists_at_once: usize, kept: Arc<KeptInMemory>) -> Self {
         Self {
             readers: ThreadReaders::default(),
             shared: Arc::new(WriterShared {
@@ -211,17 +211,21 @@ impl DirectSqlite {
                 checkpointer: Arc::new(Checkpointer::start(path)),
                 in_flight: AtomicUsize::new(0),
                 last_group: AtomicUsize::new(0),
-                access: access.clone(),
+                kept,
             }),
             writer_thread: std::sync::OnceLock::new(),
             list_threads: ListThreads::new(lists_at_once),
-            access,
         }
     }
 
     /// Tokens and workspace standing read lately.
-    pub(crate) fn access(&self) -> &AccessCache {
-        &self.access
+    pub(crate) fn access(&self) -> &crate::access_cache::AccessCache {
+        &self.shared.kept.access
+    }
+
+    /// Tasks read lately.
+    pub(crate) fn tasks(&self) -> &crate::task_cache::TaskCache {
+        &self.shared.kept.tasks
     }
 
     /// Waits for the writer's turn, for a transaction through sqlx.
@@ -229,7 +233,7 @@ impl DirectSqlite {
         WriterTurn {
             _guard: self.shared.writer.clone().lock_owned().await,
             checkpointer: self.shared.checkpointer.clone(),
-            access: self.access.clone(),
+            kept: self.shared.kept.clone(),
         }
     }
 
@@ -392,7 +396,7 @@ impl WriterShared {
         };
         if writer.is_none() {
             match open(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-                .and_then(|conn| report_changes(conn, self.access.clone()))
+                .and_then(|conn| report_changes(conn, self.kept.clone()))
             {
                 Ok(conn) => *writer = Some(conn),
                 Err(err) => return fail_all(group, err.to_string()),
@@ -431,8 +435,9 @@ impl WriterShared {
             let _ = conn.execute_batch("ROLLBACK");
         }
         // Before anyone is answered, so that a caller's next request is
-        // not let in by an answer its own write changed.
-        self.access.write_ended();
+        // not let in by an answer its own write changed, nor finds a task
+        // as it was before that write.
+        self.kept.write_ended();
         if committed.is_ok() {
             self.checkpointer.committed();
         }
@@ -462,11 +467,16 @@ fn open(path: &std::path::Path, mode: OpenFlags) -> StoreResult<Connection> {
     Ok(conn)
 }
 
-/// Has `conn` report every row it changes to `access`.
-fn report_changes(conn: Connection, access: Arc<AccessCache>) -> StoreResult<Connection> {
+/// Has `conn` report every row it changes to `kept`.
+fn report_changes(conn: Connection, kept: Arc<KeptInMemory>) -> StoreResult<Connection> {
     conn.update_hook(Some(
-        move |action: rusqlite::hooks::Action, _db: &str, table: &str, _row: i64| {
-            access.row_changed(action == rusqlite::hooks::Action::SQLITE_INSERT, table);
+        move |action: rusqlite::hooks::Action, _db: &str, table: &str, row_id: i64| {
+            let change = match action {
+                rusqlite::hooks::Action::SQLITE_INSERT => RowChange::Insert,
+                rusqlite::hooks::Action::SQLITE_DELETE => RowChange::Delete,
+                _ => RowChange::Update,
+            };
+            kept.row_changed(change, table, row_id);
         },
     ))?;
     Ok(conn)

@@ -23,11 +23,13 @@ mod direct;
 pub mod dialect;
 mod error;
 pub mod export;
+mod kept_in_memory;
 mod list_threads;
 mod migrate;
 mod read_scope;
 pub mod repo;
 mod search_pending;
+mod task_cache;
 mod thread_readers;
 
 pub use backup::{FileCheck, check_sqlite_file, checkpoint_sqlite_file};
@@ -36,8 +38,8 @@ pub use error::{StoreError, StoreResult};
 pub use migrate::MIGRATIONS;
 pub use read_scope::share_point_reads;
 
-use access_cache::AccessCache;
 use direct::DirectSqlite;
+use kept_in_memory::KeptInMemory;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqliteOperation, SqlitePoolOptions, SqliteSynchronous,
@@ -47,6 +49,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use task_cache::RowChange;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,12 +81,22 @@ pub struct Store {
 pub struct StoreOptions {
     /// Reader connections for SQLite, total connections for PostgreSQL.
     pub max_connections: u32,
+    /// On SQLite, memory for tasks read by key or id, kept until a write
+    /// changes them, in MiB; 0 keeps none. PostgreSQL keeps none.
+    pub task_cache_mib: usize,
 }
+
+/// Memory for tasks kept on SQLite by default: about 85,000 tasks of a
+/// 150-character description (some 400 bytes each with their place in
+/// the maps), while the server stays under 100 MB at 100,000 tasks
+/// (BENCHMARKS.md, session 22).
+pub const DEFAULT_TASK_CACHE_MIB: usize = 32;
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
             max_connections: 16,
+            task_cache_mib: DEFAULT_TASK_CACHE_MIB,
         }
     }
 }
@@ -125,21 +138,25 @@ impl Store {
             "wal_autocheckpoint",
             checkpointer::WRITER_CHECKPOINT_PAGES.to_string(),
         );
-        let access = Arc::new(AccessCache::default());
-        let hears = access.clone();
+        let kept = Arc::new(KeptInMemory::new(options.task_cache_mib << 20));
+        let hears = kept.clone();
         let write = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             // Every row the connection changes is reported (see
-            // `access_cache`).
+            // `kept_in_memory`).
             .after_connect(move |conn, _| {
-                let access = hears.clone();
+                let kept = hears.clone();
                 Box::pin(async move {
                     conn.lock_handle().await?.set_update_hook(move |change| {
-                        let inserted = matches!(change.operation, SqliteOperation::Insert);
-                        access.row_changed(inserted, change.table);
+                        let kind = match change.operation {
+                            SqliteOperation::Insert => RowChange::Insert,
+                            SqliteOperation::Delete => RowChange::Delete,
+                            _ => RowChange::Update,
+                        };
+                        kept.row_changed(kind, change.table, change.rowid);
                     });
                     Ok(())
                 })
@@ -159,7 +176,7 @@ impl Store {
                 direct: Arc::new(DirectSqlite::new(
                     path.to_path_buf(),
                     lists_at_once(options),
-                    access,
+                    kept,
                 )),
             },
         })

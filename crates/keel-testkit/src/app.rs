@@ -78,7 +78,10 @@ impl TestApp {
     pub async fn another_instance(&self) -> std::net::SocketAddr {
         let store = keel_store::Store::open(
             &self.db.url(),
-            &keel_store::StoreOptions { max_connections: 4 },
+            &keel_store::StoreOptions {
+                max_connections: 4,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();

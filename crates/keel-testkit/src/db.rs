@@ -62,6 +62,14 @@ impl TestDb {
         db
     }
 
+    /// A new, migrated SQLite database that keeps no tasks in memory, for
+    /// tests of what the database itself answers.
+    pub async fn sqlite_without_task_cache() -> TestDb {
+        let db = Self::sqlite_opened(0).await;
+        db.store.migrate().await.unwrap();
+        db
+    }
+
     pub async fn postgres() -> TestDb {
         let db = Self::postgres_unmigrated().await;
         db.store.migrate().await.unwrap();
@@ -69,9 +77,17 @@ impl TestDb {
     }
 
     async fn sqlite_unmigrated() -> TestDb {
+        Self::sqlite_opened(keel_store::DEFAULT_TASK_CACHE_MIB).await
+    }
+
+    async fn sqlite_opened(task_cache_mib: usize) -> TestDb {
         let dir = std::env::temp_dir().join(format!("keel-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::open_sqlite(&dir.join("keel.db"), &StoreOptions { max_connections: 8 })
+        let options = StoreOptions {
+            max_connections: 8,
+            task_cache_mib,
+        };
+        let store = Store::open_sqlite(&dir.join("keel.db"), &options)
             .await
             .unwrap();
         TestDb {
@@ -84,9 +100,15 @@ impl TestDb {
     async fn postgres_unmigrated() -> TestDb {
         let admin_url = std::env::var(POSTGRES_ENV).expect("KEEL_TEST_POSTGRES_URL must be set");
         let name = format!("keel_test_{}", uuid::Uuid::now_v7().simple());
-        let admin = Store::open_postgres(&admin_url, &StoreOptions { max_connections: 2 })
-            .await
-            .unwrap();
+        let admin = Store::open_postgres(
+            &admin_url,
+            &StoreOptions {
+                max_connections: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         admin
             .execute_admin(&format!("CREATE DATABASE {name}"))
             .await
@@ -97,6 +119,7 @@ impl TestDb {
             &url,
             &StoreOptions {
                 max_connections: 16,
+                ..Default::default()
             },
         )
         .await
@@ -132,7 +155,15 @@ impl TestDb {
 }
 
 async fn drop_pg(admin_url: &str, name: &str) {
-    if let Ok(admin) = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 }).await {
+    if let Ok(admin) = Store::open_postgres(
+        admin_url,
+        &StoreOptions {
+            max_connections: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    {
         let _ = admin
             .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .await;

@@ -65,9 +65,15 @@ async fn migrations_are_idempotent_and_concurrent_safe() {
         for _ in 0..4 {
             let url = url.clone();
             handles.push(tokio::spawn(async move {
-                let store = Store::open(&url, &StoreOptions { max_connections: 2 })
-                    .await
-                    .unwrap();
+                let store = Store::open(
+                    &url,
+                    &StoreOptions {
+                        max_connections: 2,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
                 let result = store.migrate().await;
                 store.close().await;
                 result
@@ -422,7 +428,12 @@ async fn rename_elsewhere(store: &Store, title: &'static str) {
 #[tokio::test]
 async fn a_requests_point_reads_share_one_snapshot_until_it_does_anything_else() {
     for backend in backends() {
-        let db = TestDb::new(backend).await;
+        // Without kept tasks, whose reads are always of the latest commit
+        // (`a_kept_task_is_never_older_than_what_committed`).
+        let db = match backend {
+            Backend::Sqlite => TestDb::sqlite_without_task_cache().await,
+            Backend::Postgres => TestDb::new(backend).await,
+        };
         let (user, product) = seed(&db.store).await;
         let now = Timestamp::now().to_rfc3339();
         let mut tx = db.store.begin().await.unwrap();
@@ -578,6 +589,177 @@ async fn a_kept_answer_never_outlives_the_write_that_changed_it() {
             "a revoked token is refused at once ({backend:?})"
         );
     }
+}
+
+/// A task read by key or id is kept in memory on SQLite; whatever writes
+/// it afterwards (a write of its own, a group commit, a transaction, a
+/// deleted parent, a deletion), the next read sees what committed, inside a
+/// request's shared snapshot too. On PostgreSQL every read is fresh anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_task_is_never_older_than_what_committed() {
+    for backend in backends() {
+        let db = TestDb::new(backend).await;
+        let (user, product) = seed(&db.store).await;
+        let store = &db.store;
+        let ws = product.workspace_id.as_str();
+        let now = Timestamp::now().to_rfc3339();
+        let mut tx = store.begin().await.unwrap();
+        let parent_id = keel_domain::ids::new_id();
+        repo::tasks::create(
+            &mut tx,
+            &parent_id,
+            &product,
+            &fields("parent"),
+            &user,
+            &now,
+        )
+        .await
+        .unwrap();
+        let child = TaskFields {
+            parent_id: Some(parent_id.clone()),
+            ..fields("first")
+        };
+        let (child, _) = repo::tasks::create(
+            &mut tx,
+            &keel_domain::ids::new_id(),
+            &product,
+            &child,
+            &user,
+            &now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // KEEL-1 is the parent, KEEL-2 the child.
+        let read = |id_or_key: String| async move {
+            repo::tasks::get(store.db(), ws, &id_or_key).await.unwrap()
+        };
+        let title =
+            |id_or_key: &'static str| async move { read(id_or_key.into()).await.unwrap().title };
+        let rename_child = |title: &'static str| async move {
+            let mut batch = keel_store::batch::Batch::new();
+            batch.push(
+                "UPDATE tasks SET title = $1 WHERE number = 2 RETURNING version",
+                vec![title.into()],
+            );
+            batch.commit_alone::<(i64,)>(store).await.unwrap();
+        };
+
+        assert_eq!(title("KEEL-2").await, "first");
+        assert_eq!(read(child.id.clone()).await.unwrap().title, "first");
+        assert_eq!(
+            read(child.id.clone()).await.unwrap().parent.as_deref(),
+            Some("KEEL-1")
+        );
+        // A write of its own (the direct writer).
+        rename_child("second").await;
+        assert_eq!(title("KEEL-2").await, "second", "{backend:?}");
+        assert_eq!(
+            read(child.id.clone()).await.unwrap().title,
+            "second",
+            "{backend:?}"
+        );
+        // Two writes at once (committed together when one queues behind
+        // the other).
+        let group: Vec<_> = ["third", "fourth"]
+            .into_iter()
+            .map(|t| tokio::spawn({
+                let store = store.clone();
+                async move {
+                    let mut batch = keel_store::batch::Batch::new();
+                    batch.push(
+                        "UPDATE tasks SET title = title || '+' || $1 WHERE number = 2 RETURNING version",
+                        vec![t.into()],
+                    );
+                    batch.commit_alone::<(i64,)>(&store).await.unwrap();
+                }
+            }))
+            .collect();
+        for write in group {
+            write.await.unwrap();
+        }
+        let title_now = title("KEEL-2").await;
+        assert!(
+            title_now.contains("+third") && title_now.contains("+fourth"),
+            "{backend:?}: {title_now}"
+        );
+        // A transaction (through sqlx), and one that rolls back.
+        let mut tx = store.begin().await.unwrap();
+        let current = repo::tasks::get_for_update(&mut tx, ws, "KEEL-2")
+            .await
+            .unwrap()
+            .unwrap();
+        repo::tasks::update(
+            &mut tx,
+            &current,
+            &TaskFields {
+                parent_id: Some(parent_id.clone()),
+                ..fields("fifth")
+            },
+            &user,
+            &now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(title("KEEL-2").await, "fifth", "{backend:?}");
+        let mut tx = store.begin().await.unwrap();
+        let current = repo::tasks::get_for_update(&mut tx, ws, "KEEL-2")
+            .await
+            .unwrap()
+            .unwrap();
+        repo::tasks::update(&mut tx, &current, &fields("never"), &user, &now)
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(title("KEEL-2").await, "fifth", "{backend:?}");
+        assert_eq!(
+            read("KEEL-2".into()).await.unwrap().version,
+            current.version
+        );
+        // Inside a request's shared snapshot, a task changed by another
+        // request since is read as it now is.
+        keel_store::share_point_reads(async {
+            assert_eq!(title("KEEL-2").await, "fifth");
+            rename_elsewhere_two(store, "sixth").await;
+            assert_eq!(title("KEEL-2").await, "sixth", "{backend:?}");
+        })
+        .await;
+        // Deleting the parent clears the child's parent (a cascade in the
+        // database, not a write of the child's row by Keel).
+        let parent = read("KEEL-1".into()).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        repo::tasks::delete(&mut tx, &parent, &now).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(read("KEEL-1".into()).await, None, "{backend:?}");
+        assert_eq!(
+            read("KEEL-2".into()).await.unwrap().parent,
+            None,
+            "{backend:?}"
+        );
+        // Deleting the task itself.
+        let task = read("KEEL-2".into()).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        repo::tasks::delete(&mut tx, &task, &now).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(read("KEEL-2".into()).await, None, "{backend:?}");
+        assert_eq!(read(child.id.clone()).await, None, "{backend:?}");
+    }
+}
+
+/// Renames task `KEEL-2` from another task, as another request would.
+async fn rename_elsewhere_two(store: &Store, title: &'static str) {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let mut batch = keel_store::batch::Batch::new();
+        batch.push(
+            "UPDATE tasks SET title = $1 WHERE number = 2 RETURNING version",
+            vec![title.into()],
+        );
+        batch.commit_alone::<(i64,)>(&store).await.unwrap();
+    })
+    .await
+    .unwrap();
 }
 
 /// Search finds what committed and nothing else, however the changes were

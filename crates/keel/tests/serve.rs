@@ -25,6 +25,7 @@ fn keel(dir: &PathBuf) -> Command {
         "KEEL_BIND",
         "KEEL_CONFIG_FILE",
         "KEEL_LOG_FORMAT",
+        "KEEL_TASK_CACHE_MIB",
     ] {
         cmd.env_remove(var);
     }
@@ -94,6 +95,35 @@ fn starts_from_keel_toml_and_stops_cleanly_on_sigterm() {
 }
 
 #[test]
+fn a_second_server_on_the_same_sqlite_directory_is_refused() {
+    let dir = temp_dir("second-server");
+    std::fs::write(dir.join("keel.toml"), "bind = \"127.0.0.1:0\"\n").unwrap();
+    let mut first = keel(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    let listening = lines.next().unwrap().unwrap();
+    assert!(listening.starts_with("Keel listening on "), "{listening}");
+    let second = keel(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("another Keel server is using"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Once the first has stopped, a server starts again.
+    let (url, _) = serve_then_stop(&dir);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn text_logs_to_a_pipe_or_file_carry_no_colour_codes() {
     let dir = temp_dir("plain-log");
     std::fs::write(
@@ -143,6 +173,24 @@ fn bad_configuration_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("postgres://"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+
+    // The task cache's size: too large in the file, negative as a flag.
+    std::fs::write(dir.join("keel.toml"), "task_cache_mib = 100000\n").unwrap();
+    let out = keel(&dir).arg("serve").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("task_cache_mib") && err.contains("65536"),
+        "{err}"
+    );
+    let out = keel(&dir)
+        .args(["serve", "--task-cache-mib=-1"])
+        .env("KEEL_CONFIG_FILE", "empty.toml")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--task-cache-mib"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

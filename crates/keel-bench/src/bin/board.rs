@@ -86,8 +86,14 @@ async fn measure(
 async fn run(args: &Args) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("keel-bench-board-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let store =
-        Store::open_sqlite(&dir.join("keel.db"), &StoreOptions { max_connections: 8 }).await?;
+    let store = Store::open_sqlite(
+        &dir.join("keel.db"),
+        &StoreOptions {
+            max_connections: 8,
+            ..Default::default()
+        },
+    )
+    .await?;
     store.migrate().await?;
     let now = Timestamp::now().to_rfc3339();
     let user_id = new_id();

@@ -440,9 +440,15 @@ fn with_database(url: &str, name: &str) -> Result<String> {
 }
 
 async fn admin_sql(admin_url: &str, sql: &str) -> Result<()> {
-    let admin = Store::open_postgres(admin_url, &StoreOptions { max_connections: 2 })
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let admin = Store::open_postgres(
+        admin_url,
+        &StoreOptions {
+            max_connections: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .context("cannot connect to PostgreSQL")?;
     let done = admin.execute_admin(sql).await;
     admin.close().await;
     done.with_context(|| format!("PostgreSQL refused: {sql}"))

@@ -718,14 +718,24 @@ async fn call(router: &axum::Router, path: &str, token: &str) -> Result<(Duratio
 // ---------------------------------------------------------------------------
 
 async fn open(args: &Args, dir: &std::path::Path) -> Result<(Store, Option<(Store, String)>)> {
-    let options = StoreOptions { max_connections: 8 };
+    let options = StoreOptions {
+        max_connections: 8,
+        ..Default::default()
+    };
     match &args.postgres {
         None => Ok((
             Store::open_sqlite(&dir.join("keel.db"), &options).await?,
             None,
         )),
         Some(url) => {
-            let admin = Store::open(url, &StoreOptions { max_connections: 2 }).await?;
+            let admin = Store::open(
+                url,
+                &StoreOptions {
+                    max_connections: 2,
+                    ..Default::default()
+                },
+            )
+            .await?;
             let name = format!("keel_bench_search_{}", std::process::id());
             admin
                 .execute_admin(&format!("CREATE DATABASE {name}"))

@@ -4,7 +4,8 @@
 use crate::batch::{Batch, Param};
 use crate::repo::events::NewEvent;
 use crate::repo::{cursor_id, person};
-use crate::{Db, Store, StoreError, StoreResult, Tx, dialect, repo};
+use crate::task_cache::Wanted;
+use crate::{Db, Pools, Store, StoreError, StoreResult, Tx, dialect, repo};
 use keel_domain::model::{Event, PersonRef, Product, Task};
 use keel_domain::task::{Priority, Status, TaskType};
 use keel_domain::values::TaskKey;
@@ -99,9 +100,9 @@ impl From<TaskRow> for Task {
     }
 }
 
-/// The columns of [`TaskRow`] and the joins they need, as a literal so the
-/// point reads below can be constants.
-macro_rules! task_select {
+/// The columns of [`TaskRow`], as a literal so the point reads below can
+/// be constants.
+macro_rules! task_columns {
     () => {
         "SELECT t.id, t.workspace_id, p.key AS product_key, t.number, t.title,
     t.description, t.status, t.priority, t.task_type,
@@ -109,7 +110,14 @@ macro_rules! task_select {
     tm.key AS team_key, t.estimate, t.due_date, t.labels,
     pt.number AS parent_number, pp.key AS parent_product_key, t.feature_id,
     c.id AS creator_id, c.name AS creator_name, c.email AS creator_email,
-    t.created_at, t.updated_at, t.completed_at, t.rank, t.version
+    t.created_at, t.updated_at, t.completed_at, t.rank, t.version"
+    };
+}
+
+/// The joins [`task_columns`] needs.
+macro_rules! task_joins {
+    () => {
+        "
     FROM tasks t
     JOIN products p ON p.id = t.product_id
     JOIN users c ON c.id = t.created_by
@@ -120,7 +128,41 @@ macro_rules! task_select {
     };
 }
 
+macro_rules! task_select {
+    () => {
+        concat!(task_columns!(), task_joins!())
+    };
+}
+
 const SELECT: &str = task_select!();
+
+/// A task with its row id after its columns, for [`crate::task_cache`],
+/// which hears of changes by row id.
+struct KeptRow(TaskRow, i64);
+
+impl crate::direct::DirectRow for KeptRow {
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let task = TaskRow::from_direct(row)?;
+        let row_id = crate::direct::column(row, TASK_COLUMNS, "row_id")?;
+        Ok(KeptRow(task, row_id))
+    }
+}
+
+/// How many columns [`TaskRow`] reads.
+const TASK_COLUMNS: usize = 27;
+
+const KEPT_BY_ID: &str = concat!(
+    task_columns!(),
+    ", t.rowid AS row_id",
+    task_joins!(),
+    " WHERE t.workspace_id = $1 AND t.id = $2"
+);
+const KEPT_BY_KEY: &str = concat!(
+    task_columns!(),
+    ", t.rowid AS row_id",
+    task_joins!(),
+    " WHERE t.workspace_id = $1 AND p.workspace_id = $1 AND p.key = $2 AND t.number = $3"
+);
 
 // A point read by id or by key. Constant texts: the SQL is the key of each
 // connection's statement cache, and building 1 KB of it per read showed in
@@ -173,8 +215,63 @@ async fn find(
     Ok(row.map(Into::into))
 }
 
+/// Reads a task by id or by key (`KEEL-42`) within the workspace.
+///
+/// On SQLite a task found here is kept in memory until a write changes it
+/// ([`crate::task_cache`]), and the next read of it by the same key (or
+/// id) is answered from there.
 pub async fn get(db: Db<'_>, workspace_id: &str, id_or_key: &str) -> StoreResult<Option<Task>> {
-    find(db, workspace_id, id_or_key, false).await
+    let direct = match &db {
+        Db::Pool(store) => match &store.pools {
+            Pools::Sqlite { direct, .. } if direct.tasks().enabled() => Some(direct.clone()),
+            _ => None,
+        },
+        Db::Tx(_) => None,
+    };
+    let Some(direct) = direct else {
+        return find(db, workspace_id, id_or_key, false).await;
+    };
+    let cache = direct.tasks();
+    let by_id = keel_domain::ids::looks_like_id(id_or_key);
+    let key = if by_id {
+        None
+    } else {
+        match TaskKey::parse("id", id_or_key) {
+            Ok(key) => Some(key),
+            Err(_) => return Ok(None),
+        }
+    };
+    let wanted = match &key {
+        None => Wanted::Id(id_or_key),
+        Some(key) => Wanted::Key {
+            product: key.product.as_str(),
+            number: key.number,
+        },
+    };
+    if let Some(task) = cache.get(workspace_id, wanted) {
+        return Ok(Some(task));
+    }
+    let generation = cache.generation();
+    // The task must come from a snapshot begun after `generation` was
+    // read, not from one the request opened earlier.
+    crate::read_scope::end();
+    let row: Option<KeptRow> = match &key {
+        None => direct.fetch_optional(KEPT_BY_ID, &[workspace_id.into(), id_or_key.into()])?,
+        Some(key) => direct.fetch_optional(
+            KEPT_BY_KEY,
+            &[
+                workspace_id.into(),
+                key.product.as_str().into(),
+                key.number.into(),
+            ],
+        )?,
+    };
+    let Some(KeptRow(row, row_id)) = row else {
+        return Ok(None);
+    };
+    let task = Task::from(row);
+    cache.keep(generation, row_id, &task);
+    Ok(Some(task))
 }
 
 /// Reads a task for a change, locking it against concurrent writers.

@@ -98,9 +98,15 @@ pub fn backup(args: BackupArgs) -> Result<()> {
     ));
     remove_db_files(&tmp)?;
     let result = runtime()?.block_on(async {
-        let store = Store::open_sqlite(&db_path, &StoreOptions { max_connections: 1 })
-            .await
-            .with_context(|| format!("cannot open {}", db_path.display()))?;
+        let store = Store::open_sqlite(
+            &db_path,
+            &StoreOptions {
+                max_connections: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .with_context(|| format!("cannot open {}", db_path.display()))?;
         let copied = store.backup_into(&tmp).await;
         store.close().await;
         copied.with_context(|| format!("cannot write the backup to {}", tmp.display()))?;

@@ -51,7 +51,15 @@ pub struct ServeArgs {
     /// overlap is used.
     #[arg(long, env = "KEEL_MODEL_DIR", value_name = "DIR")]
     pub model_dir: Option<PathBuf>,
+    /// Memory for tasks read by key or id, kept until a write changes
+    /// them, in MiB (SQLite only; 0 keeps none). Default 32.
+    #[arg(long, env = "KEEL_TASK_CACHE_MIB", value_name = "MIB",
+        value_parser = clap::value_parser!(u32).range(0..=MAX_TASK_CACHE_MIB as i64))]
+    pub task_cache_mib: Option<u32>,
 }
+
+/// The largest task cache that may be asked for (64 GiB).
+const MAX_TASK_CACHE_MIB: u32 = 65_536;
 
 /// Database connections by default. More SQLite readers than this buy no
 /// throughput on a small machine and each holds its own page cache.
@@ -67,6 +75,7 @@ struct FileConfig {
     log_format: Option<String>,
     max_connections: Option<u32>,
     model_dir: Option<PathBuf>,
+    task_cache_mib: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -76,6 +85,8 @@ pub struct Config {
     pub log_format: String,
     pub max_connections: u32,
     pub model_dir: Option<PathBuf>,
+    /// See [`ServeArgs::task_cache_mib`].
+    pub task_cache_mib: u32,
 }
 
 /// Which database, with the URL kept out of `Debug` output (it may hold a
@@ -105,12 +116,10 @@ fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
     }
 }
 
-fn resolve(
-    db: &DatabaseArgs,
-    bind: Option<SocketAddr>,
-    log_format: Option<String>,
-    model_dir: Option<PathBuf>,
-) -> Result<Config> {
+fn resolve(db: &DatabaseArgs, serve: Option<&ServeArgs>) -> Result<Config> {
+    let bind = serve.and_then(|s| s.bind);
+    let log_format = serve.and_then(|s| s.log_format.clone());
+    let model_dir = serve.and_then(|s| s.model_dir.clone());
     let explicit = db.config_file != Path::new("keel.toml");
     let file = read_file_config(&db.config_file, explicit)?;
     let database = match db.database_url.clone().or(file.database_url) {
@@ -136,6 +145,17 @@ fn resolve(
     if log_format != "text" && log_format != "json" {
         anyhow::bail!("log format must be text or json, not {log_format:?}");
     }
+    let task_cache_mib = match serve.and_then(|s| s.task_cache_mib) {
+        Some(mib) => mib,
+        None => match file.task_cache_mib {
+            Some(mib) if mib > MAX_TASK_CACHE_MIB => anyhow::bail!(
+                "task_cache_mib in {} must be at most {MAX_TASK_CACHE_MIB}, not {mib}",
+                db.config_file.display()
+            ),
+            Some(mib) => mib,
+            None => keel_store::DEFAULT_TASK_CACHE_MIB as u32,
+        },
+    };
     Ok(Config {
         bind: bind
             .or(file.bind)
@@ -144,12 +164,13 @@ fn resolve(
         log_format,
         max_connections: file.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
         model_dir: model_dir.or(file.model_dir),
+        task_cache_mib,
     })
 }
 
 /// The database that `keel.toml`, the environment and the flags name.
 pub fn database(db: &DatabaseArgs) -> Result<Database> {
-    Ok(resolve(db, None, None, None)?.database)
+    Ok(resolve(db, None)?.database)
 }
 
 /// A lock on the SQLite data directory (`keel.lock` next to `keel.db`),
@@ -157,10 +178,16 @@ pub fn database(db: &DatabaseArgs) -> Result<Database> {
 /// process dies, even by SIGKILL. Servers and other commands that use the
 /// database hold it shared; `keel restore` holds it exclusive, so a restore
 /// never replaces the file under a running server and a server never starts
-/// in the middle of a restore.
+/// in the middle of a restore. A server also holds `keel-server.lock`
+/// exclusive ([`DataDirLock::only_server`]).
 pub struct DataDirLock {
     _file: std::fs::File,
 }
+
+/// Shared by everything that uses the database, exclusive for a restore.
+const LOCK: &str = "keel.lock";
+/// Exclusive for the one server of a data directory.
+const SERVER_LOCK: &str = "keel-server.lock";
 
 impl DataDirLock {
     /// `None` on PostgreSQL, where there is no data directory.
@@ -168,22 +195,43 @@ impl DataDirLock {
         let Database::Sqlite(path) = database else {
             return Ok(None);
         };
-        let file = Self::open(path)?;
+        let file = Self::open(path, LOCK)?;
         match file.try_lock_shared() {
             Ok(()) => Ok(Some(DataDirLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
                 "{} is being restored by `keel restore`; try again when it has finished",
                 path.display()
             ),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock {}", Self::lock_path(path).display()))
-            }
+            Err(std::fs::TryLockError::Error(e)) => Err(e)
+                .with_context(|| format!("cannot lock {}", path.with_file_name(LOCK).display())),
+        }
+    }
+
+    /// Fails, saying so, while another server uses the directory. A SQLite
+    /// server keeps what it read in memory until its own writes change it
+    /// (keel-store's `kept_in_memory`), so it must be the only one writing;
+    /// several instances share a PostgreSQL database instead.
+    pub fn only_server(database: &Database) -> Result<Option<DataDirLock>> {
+        let Database::Sqlite(path) = database else {
+            return Ok(None);
+        };
+        let file = Self::open(path, SERVER_LOCK)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(DataDirLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another Keel server is using {}: on SQLite one server serves a data directory \
+                 (run several instances on PostgreSQL)",
+                path.parent().unwrap_or(Path::new(".")).display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| {
+                format!("cannot lock {}", path.with_file_name(SERVER_LOCK).display())
+            }),
         }
     }
 
     /// Fails, saying so, while any server or command uses the directory.
     pub fn exclusive(db_path: &Path) -> Result<DataDirLock> {
-        let file = Self::open(db_path)?;
+        let file = Self::open(db_path, LOCK)?;
         match file.try_lock() {
             Ok(()) => Ok(DataDirLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
@@ -191,20 +239,17 @@ impl DataDirLock {
                 db_path.parent().unwrap_or(Path::new(".")).display()
             ),
             Err(std::fs::TryLockError::Error(e)) => Err(e)
-                .with_context(|| format!("cannot lock {}", Self::lock_path(db_path).display())),
+                .with_context(|| format!("cannot lock {}", db_path.with_file_name(LOCK).display())),
         }
     }
 
-    fn lock_path(db_path: &Path) -> PathBuf {
-        db_path.with_file_name("keel.lock")
-    }
-
-    fn open(db_path: &Path) -> Result<std::fs::File> {
+    /// Opens the lock file `name` next to `db_path`.
+    fn open(db_path: &Path, name: &str) -> Result<std::fs::File> {
         if let Some(dir) = db_path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create data directory {}", dir.display()))?;
         }
-        let path = Self::lock_path(db_path);
+        let path = db_path.with_file_name(name);
         std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -214,9 +259,15 @@ impl DataDirLock {
     }
 }
 
+/// Offline commands: a couple of connections, and no tasks kept (they read
+/// each task at most once).
+const OFFLINE: StoreOptions = StoreOptions {
+    max_connections: 2,
+    task_cache_mib: 0,
+};
+
 /// Opens the configured database and applies migrations.
-pub async fn open_store(database: &Database, max_connections: u32) -> Result<Store> {
-    let options = StoreOptions { max_connections };
+pub async fn open_store(database: &Database, options: StoreOptions) -> Result<Store> {
     let store = match database {
         Database::Sqlite(path) => {
             if let Some(dir) = path.parent() {
@@ -290,11 +341,19 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    let config = resolve(&args.db, args.bind, args.log_format, args.model_dir)?;
+    let config = resolve(&args.db, Some(&args))?;
     let _flush_log = init_logging(&config.log_format, true).map(FlushOnDrop);
     let _lock = DataDirLock::shared(&config.database)?;
+    let _only_server = DataDirLock::only_server(&config.database)?;
     runtime()?.block_on(async {
-        let store = open_store(&config.database, config.max_connections).await?;
+        let store = open_store(
+            &config.database,
+            StoreOptions {
+                max_connections: config.max_connections,
+                task_cache_mib: config.task_cache_mib as usize,
+            },
+        )
+        .await?;
         tracing::info!(database = ?config.database, "database ready");
         let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(config.bind)
@@ -330,11 +389,11 @@ async fn load_model(dir: &Path) -> Result<keel_server::insight::Insight> {
 }
 
 pub fn migrate(args: DatabaseArgs) -> Result<()> {
-    let config = resolve(&args, None, None, None)?;
+    let config = resolve(&args, None)?;
     init_logging(&config.log_format, false);
     let _lock = DataDirLock::shared(&config.database)?;
     runtime()?.block_on(async {
-        let store = open_store(&config.database, 2).await?;
+        let store = open_store(&config.database, OFFLINE).await?;
         store.close().await;
         println!("migrations applied");
         Ok(())
@@ -343,14 +402,14 @@ pub fn migrate(args: DatabaseArgs) -> Result<()> {
 
 /// Opens the database for offline commands, without logging set-up noise.
 pub fn with_store<T>(args: &DatabaseArgs, f: impl AsyncFnOnce(Store) -> Result<T>) -> Result<T> {
-    let config = resolve(args, None, None, None)?;
+    let config = resolve(args, None)?;
     let _lock = DataDirLock::shared(&config.database)?;
     let new_file = match &config.database {
         Database::Sqlite(path) => (!path.exists()).then(|| path.clone()),
         Database::Postgres(_) => None,
     };
     runtime()?.block_on(async {
-        let store = open_store(&config.database, 2).await?;
+        let store = open_store(&config.database, OFFLINE).await?;
         if let Some(path) = new_file {
             // Said, because an offline command on a mistyped --data-dir
             // would otherwise quietly change a new, empty database.
