@@ -108,16 +108,21 @@ async fn run(args: &Args) -> Result<report::Report> {
     .await
 }
 
+/// The address of seeded task `n`.
+fn task_url(target: &Target, n: u64) -> String {
+    format!(
+        "{}/api/v1/workspaces/{}/tasks/{}-{n}",
+        target.base,
+        target.slug,
+        seed::PRODUCT_KEY
+    )
+}
+
 /// Checks that the first and last seeded tasks can be read.
 async fn check_seeded(target: &Target) -> Result<()> {
     let client = http_client()?;
     for n in [1, target.seeded] {
-        let url = format!(
-            "{}/api/v1/workspaces/{}/tasks/{}-{n}",
-            target.base,
-            target.slug,
-            seed::PRODUCT_KEY
-        );
+        let url = task_url(target, n);
         let resp = client.get(&url).bearer_auth(&target.token).send().await?;
         if !resp.status().is_success() {
             bail!("GET {url} answered {} after seeding", resp.status());
@@ -136,12 +141,7 @@ async fn read_every_task(target: &Arc<Target>) -> Result<()> {
         workers.push(tokio::spawn(async move {
             let mut n = first;
             while n <= target.seeded {
-                let url = format!(
-                    "{}/api/v1/workspaces/{}/tasks/{}-{n}",
-                    target.base,
-                    target.slug,
-                    seed::PRODUCT_KEY
-                );
+                let url = task_url(&target, n);
                 let resp = client.get(&url).bearer_auth(&target.token).send().await?;
                 if !resp.status().is_success() {
                     bail!("GET {url} answered {}", resp.status());

@@ -377,11 +377,11 @@ impl Kept {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use keel_domain::model::PersonRef;
 
-    fn person(id: &str) -> PersonRef {
+    pub(crate) fn person(id: &str) -> PersonRef {
         PersonRef {
             id: id.into(),
             name: format!("Name {id}"),
@@ -389,7 +389,8 @@ mod tests {
         }
     }
 
-    fn task(number: i64) -> Task {
+    /// A task with every field set.
+    pub(crate) fn task(number: i64) -> Task {
         Task {
             id: format!("id{number}"),
             workspace_id: "w1".into(),
