@@ -203,9 +203,7 @@ impl TaskCache {
         };
         last.bytes.extend_from_slice(&record);
         last.live += 1;
-        let read = Record::at(&record);
-        let key = (read.workspace(), read.product(), read.number());
-        let id = kept.ids.hash_one(read.id());
+        let (key, id) = found_by(&kept.ids, Record::at(&record));
         kept.by_key.insert(key, row_id);
         kept.by_id.insert(id, row_id);
         kept.rows.insert(row_id, place);
@@ -273,21 +271,25 @@ impl Kept {
         let Some(place) = self.rows.remove(&row_id) else {
             return;
         };
-        let record = self.record(place);
-        let key = (record.workspace(), record.product(), record.number());
-        let id = self.ids.hash_one(record.id());
-        if self.by_key.get(&key) == Some(&row_id) {
-            self.by_key.remove(&key);
-        }
-        if self.by_id.get(&id) == Some(&row_id) {
-            self.by_id.remove(&id);
-        }
+        let found_by = found_by(&self.ids, self.record(place));
+        self.unindex(row_id, found_by);
         let index = (place.chunk - self.first_chunk) as usize;
         let last = self.chunks.len() - 1;
         let chunk = &mut self.chunks[index];
         chunk.live -= 1;
         if chunk.live == 0 && index != last {
             self.free(index);
+        }
+    }
+
+    /// Removes `row_id` from the key and id maps, unless another row has
+    /// taken its place there since.
+    fn unindex(&mut self, row_id: i64, (key, id): FoundBy) {
+        if self.by_key.get(&key) == Some(&row_id) {
+            self.by_key.remove(&key);
+        }
+        if self.by_id.get(&id) == Some(&row_id) {
+            self.by_id.remove(&id);
         }
     }
 
@@ -361,19 +363,21 @@ impl Kept {
             };
             if self.rows.get(&row_id) == Some(&here) {
                 self.rows.remove(&row_id);
-                let key = (record.workspace(), record.product(), record.number());
-                if self.by_key.get(&key) == Some(&row_id) {
-                    self.by_key.remove(&key);
-                }
-                let id = self.ids.hash_one(record.id());
-                if self.by_id.get(&id) == Some(&row_id) {
-                    self.by_id.remove(&id);
-                }
+                self.unindex(row_id, found_by(&self.ids, record));
             }
             offset += record.len().max(1);
         }
         true
     }
+}
+
+/// What a kept task is found by: its (workspace, product key, number) as
+/// shared names, and the hash of its id.
+type FoundBy = ((u32, u32, u32), u64);
+
+fn found_by(ids: &RandomState, record: Record<'_>) -> FoundBy {
+    let key = (record.workspace(), record.product(), record.number());
+    (key, ids.hash_one(record.id()))
 }
 
 #[cfg(test)]
