@@ -106,10 +106,11 @@ struct Kept {
     generation: u64,
     /// Row id of `tasks` → its record.
     rows: HashMap<i64, Place>,
-    /// (workspace, product key, number), as shared names → row id.
-    by_key: HashMap<(u32, u32, u32), i64>,
-    /// Hash of a task's id → row id; a hit compares the record's own id.
-    by_id: HashMap<u64, i64>,
+    /// (workspace, product key, number), as shared names → its record.
+    /// The record itself, not its row id, so that a hit looks up one map.
+    by_key: HashMap<(u32, u32, u32), Place>,
+    /// Hash of a task's id → its record; a hit compares the record's own id.
+    by_id: HashMap<u64, Place>,
     ids: RandomState,
     /// Oldest first; `chunks[0]` is chunk number `first_chunk`.
     chunks: VecDeque<Chunk>,
@@ -153,7 +154,7 @@ impl TaskCache {
     pub(crate) fn get(&self, workspace_id: &str, wanted: Wanted<'_>) -> Option<Task> {
         let kept = self.kept();
         let workspace = kept.shared.find(workspace_id)?;
-        let row = match wanted {
+        let place = match wanted {
             Wanted::Key { product, number } => {
                 let product = kept.shared.find(product)?;
                 let number = u32::try_from(number).ok()?;
@@ -161,7 +162,7 @@ impl TaskCache {
             }
             Wanted::Id(id) => kept.by_id.get(&kept.ids.hash_one(id))?,
         };
-        let record = kept.record(*kept.rows.get(row)?);
+        let record = kept.record(*place);
         // Never another workspace's task, whatever it was asked for by.
         if record.workspace() != workspace {
             return None;
@@ -204,8 +205,8 @@ impl TaskCache {
         last.bytes.extend_from_slice(&record);
         last.live += 1;
         let (key, id) = found_by(&kept.ids, Record::at(&record));
-        kept.by_key.insert(key, row_id);
-        kept.by_id.insert(id, row_id);
+        kept.by_key.insert(key, place);
+        kept.by_id.insert(id, place);
         kept.rows.insert(row_id, place);
     }
 
@@ -272,7 +273,7 @@ impl Kept {
             return;
         };
         let found_by = found_by(&self.ids, self.record(place));
-        self.unindex(row_id, found_by);
+        self.unindex(place, found_by);
         let index = (place.chunk - self.first_chunk) as usize;
         let last = self.chunks.len() - 1;
         let chunk = &mut self.chunks[index];
@@ -282,13 +283,13 @@ impl Kept {
         }
     }
 
-    /// Removes `row_id` from the key and id maps, unless another row has
-    /// taken its place there since.
-    fn unindex(&mut self, row_id: i64, (key, id): FoundBy) {
-        if self.by_key.get(&key) == Some(&row_id) {
+    /// Removes the record at `place` from the key and id maps, unless
+    /// another record has taken its place there since.
+    fn unindex(&mut self, place: Place, (key, id): FoundBy) {
+        if self.by_key.get(&key) == Some(&place) {
             self.by_key.remove(&key);
         }
-        if self.by_id.get(&id) == Some(&row_id) {
+        if self.by_id.get(&id) == Some(&place) {
             self.by_id.remove(&id);
         }
     }
@@ -363,7 +364,7 @@ impl Kept {
             };
             if self.rows.get(&row_id) == Some(&here) {
                 self.rows.remove(&row_id);
-                self.unindex(row_id, found_by(&self.ids, record));
+                self.unindex(here, found_by(&self.ids, record));
             }
             offset += record.len().max(1);
         }
