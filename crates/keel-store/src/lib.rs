@@ -86,11 +86,12 @@ pub struct StoreOptions {
     pub task_cache_mib: usize,
 }
 
-/// Memory for tasks kept on SQLite by default: about 85,000 tasks of a
+/// Memory for tasks kept on SQLite by default: about 120,000 tasks of a
 /// 150-character description (some 400 bytes each with their place in
-/// the maps), while the server stays under 100 MB at 100,000 tasks
-/// (BENCHMARKS.md, session 22).
-pub const DEFAULT_TASK_CACHE_MIB: usize = 32;
+/// the maps), so that a product of 100,000 tasks is read from memory,
+/// while the server stays under 100 MB (BENCHMARKS.md, sessions 22
+/// and 23).
+pub const DEFAULT_TASK_CACHE_MIB: usize = 48;
 
 impl Default for StoreOptions {
     fn default() -> Self {

@@ -52,7 +52,7 @@ pub struct ServeArgs {
     #[arg(long, env = "KEEL_MODEL_DIR", value_name = "DIR")]
     pub model_dir: Option<PathBuf>,
     /// Memory for tasks read by key or id, kept until a write changes
-    /// them, in MiB (SQLite only; 0 keeps none). Default 32.
+    /// them, in MiB (SQLite only; 0 keeps none). Default 48.
     #[arg(long, env = "KEEL_TASK_CACHE_MIB", value_name = "MIB",
         value_parser = clap::value_parser!(u32).range(0..=MAX_TASK_CACHE_MIB as i64))]
     pub task_cache_mib: Option<u32>,
