@@ -931,3 +931,52 @@ async fn roles_and_workspaces_apart() {
         app.finish().await;
     }
 }
+
+/// A cursor outlives the item it ended on: paging on after that item is
+/// deleted gives the items that followed it, not an error.
+#[tokio::test]
+async fn paging_goes_on_after_the_cursor_item_is_deleted() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let admin = app.setup_admin().await;
+        app.workspace(&admin, "acme").await;
+        let mut made = Vec::new();
+        for name in ["Asana", "Basecamp", "ClickUp", "Jira", "Linear"] {
+            let r = app
+                .post(&format!("{WS}/competitors"), &admin, json!({"name": name}))
+                .await
+                .expect(201);
+            made.push(id(&r.body));
+        }
+        let first = app
+            .get(&format!("{WS}/competitors?limit=2"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(names(&first["items"], "name"), ["Asana", "Basecamp"]);
+        let cursor = first["next_cursor"].as_str().unwrap().to_string();
+        // The page's last item goes.
+        app.delete(&format!("{WS}/competitors/{}", made[1]), &admin)
+            .await
+            .expect(204);
+        let next = app
+            .get(&format!("{WS}/competitors?limit=2&cursor={cursor}"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(names(&next["items"], "name"), ["ClickUp", "Jira"], "{next}");
+        let cursor = next["next_cursor"].as_str().unwrap().to_string();
+        // An item before the cursor's goes: the next page starts after the
+        // cursor's item wherever it now stands.
+        app.delete(&format!("{WS}/competitors/{}", made[0]), &admin)
+            .await
+            .expect(204);
+        let last = app
+            .get(&format!("{WS}/competitors?limit=2&cursor={cursor}"), &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(names(&last["items"], "name"), ["Linear"], "{last}");
+        assert_eq!(last["next_cursor"], Value::Null);
+    }
+}

@@ -23,6 +23,7 @@ pub mod journeys;
 pub mod market;
 pub mod my_day;
 pub mod notifications;
+mod paging;
 pub mod products;
 pub mod release_ship;
 pub mod releases;
@@ -40,6 +41,7 @@ pub mod views;
 pub mod workspace_export;
 pub mod workspaces;
 
+pub(crate) use paging::{page_by, page_of};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -134,55 +136,4 @@ pub(crate) fn id_cursor(cursor: Option<&str>) -> Result<Option<&str>, crate::err
         )),
         other => Ok(other),
     }
-}
-
-/// [`page_of`] for items whose cursor is made from them (a number, or two
-/// ids together) rather than an id they hold.
-pub(crate) fn page_by<T>(
-    items: Vec<T>,
-    key: impl Fn(&T) -> String,
-    limit: Option<i64>,
-    cursor: Option<&str>,
-) -> Result<keel_api_types::Page<T>, crate::error::ApiError> {
-    let keyed: Vec<(String, T)> = items.into_iter().map(|i| (key(&i), i)).collect();
-    let page = page_of(keyed, |(k, _)| k, limit, cursor)?;
-    Ok(keel_api_types::Page {
-        items: page.items.into_iter().map(|(_, i)| i).collect(),
-        next_cursor: page.next_cursor,
-    })
-}
-
-/// Pages an in-memory list (small collections: workspaces, members,
-/// products, teams, tokens) by the position after the cursor's id.
-pub(crate) fn page_of<T>(
-    items: Vec<T>,
-    id: impl Fn(&T) -> &str,
-    limit: Option<i64>,
-    cursor: Option<&str>,
-) -> Result<keel_api_types::Page<T>, crate::error::ApiError> {
-    let limit = page_limit(limit)? as usize;
-    let start = match cursor {
-        Some(c) => items
-            .iter()
-            .position(|i| id(i) == c)
-            .map(|p| p + 1)
-            .ok_or_else(|| {
-                crate::error::ApiError::field(
-                    "cursor",
-                    "is not a cursor returned by this list (use next_cursor as given)",
-                )
-            })?,
-        None => 0,
-    };
-    let mut rest: Vec<T> = items.into_iter().skip(start).collect();
-    let next_cursor = if rest.len() > limit {
-        rest.truncate(limit);
-        rest.last().map(|i| id(i).to_string())
-    } else {
-        None
-    };
-    Ok(keel_api_types::Page {
-        items: rest,
-        next_cursor,
-    })
 }
