@@ -44,7 +44,7 @@ use record::{Record, Shared};
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use keel_domain::model::Task;
 
@@ -75,7 +75,9 @@ pub(crate) struct TaskCache {
     budget: usize,
     /// Rows changed by the write that holds the writer's turn.
     pending: Mutex<Pending>,
-    kept: Mutex<Kept>,
+    /// Read-locked by hits, so requests on both cores find tasks at the
+    /// same time; write-locked to keep, drop and count.
+    kept: RwLock<Kept>,
 }
 
 #[derive(Default)]
@@ -126,12 +128,16 @@ impl TaskCache {
         Self {
             budget,
             pending: Mutex::default(),
-            kept: Mutex::default(),
+            kept: RwLock::default(),
         }
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    fn kept(&self) -> RwLockWriteGuard<'_, Kept> {
+        self.kept.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn reading(&self) -> RwLockReadGuard<'_, Kept> {
+        self.kept.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
@@ -146,13 +152,13 @@ impl TaskCache {
     /// The current generation. Read it before the snapshot a task is read
     /// from begins, and pass it to [`keep`](Self::keep).
     pub(crate) fn generation(&self) -> u64 {
-        self.kept().generation
+        self.reading().generation
     }
 
     /// The kept task `wanted` of the workspace: by id, or by key (such as
     /// `KEEL-42`) already parsed into product and number.
     pub(crate) fn get(&self, workspace_id: &str, wanted: Wanted<'_>) -> Option<Task> {
-        let kept = self.kept();
+        let kept = self.reading();
         let workspace = kept.shared.find(workspace_id)?;
         let place = match wanted {
             Wanted::Key { product, number } => {
@@ -432,7 +438,7 @@ pub(super) mod tests {
 
     impl TaskCache {
         fn len(&self) -> usize {
-            self.kept().rows.len()
+            self.reading().rows.len()
         }
     }
 
