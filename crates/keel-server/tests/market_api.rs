@@ -932,6 +932,15 @@ async fn roles_and_workspaces_apart() {
     }
 }
 
+/// A page of the workspace's competitors, two at a time.
+async fn competitors_page(app: &TestApp, token: &str, cursor: Option<&str>) -> Value {
+    let after = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+    app.get(&format!("{WS}/competitors?limit=2{after}"), token)
+        .await
+        .expect(200)
+        .body
+}
+
 /// A cursor outlives the item it ended on: paging on after that item is
 /// deleted gives the items that followed it, not an error.
 #[tokio::test]
@@ -948,35 +957,22 @@ async fn paging_goes_on_after_the_cursor_item_is_deleted() {
                 .expect(201);
             made.push(id(&r.body));
         }
-        let first = app
-            .get(&format!("{WS}/competitors?limit=2"), &admin)
-            .await
-            .expect(200)
-            .body;
+        let first = competitors_page(&app, &admin, None).await;
         assert_eq!(names(&first["items"], "name"), ["Asana", "Basecamp"]);
-        let cursor = first["next_cursor"].as_str().unwrap().to_string();
         // The page's last item goes.
         app.delete(&format!("{WS}/competitors/{}", made[1]), &admin)
             .await
             .expect(204);
-        let next = app
-            .get(&format!("{WS}/competitors?limit=2&cursor={cursor}"), &admin)
-            .await
-            .expect(200)
-            .body;
+        let next = competitors_page(&app, &admin, first["next_cursor"].as_str()).await;
         assert_eq!(names(&next["items"], "name"), ["ClickUp", "Jira"], "{next}");
-        let cursor = next["next_cursor"].as_str().unwrap().to_string();
         // An item before the cursor's goes: the next page starts after the
         // cursor's item wherever it now stands.
         app.delete(&format!("{WS}/competitors/{}", made[0]), &admin)
             .await
             .expect(204);
-        let last = app
-            .get(&format!("{WS}/competitors?limit=2&cursor={cursor}"), &admin)
-            .await
-            .expect(200)
-            .body;
+        let last = competitors_page(&app, &admin, next["next_cursor"].as_str()).await;
         assert_eq!(names(&last["items"], "name"), ["Linear"], "{last}");
         assert_eq!(last["next_cursor"], Value::Null);
+        app.finish().await;
     }
 }
