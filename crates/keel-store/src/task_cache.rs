@@ -132,7 +132,7 @@ impl TaskCache {
         }
     }
 
-    fn kept(&self) -> RwLockWriteGuard<'_, Kept> {
+    fn writing(&self) -> RwLockWriteGuard<'_, Kept> {
         self.kept.write().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -188,7 +188,7 @@ impl TaskCache {
         if !self.enabled() {
             return;
         }
-        let mut kept = self.kept();
+        let mut kept = self.writing();
         if kept.generation != generation {
             return;
         }
@@ -238,7 +238,7 @@ impl TaskCache {
         if pending.tasks.is_empty() && !pending.everything {
             return;
         }
-        let mut kept = self.kept();
+        let mut kept = self.writing();
         if pending.everything {
             let generation = kept.generation;
             *kept = Kept {
@@ -529,7 +529,7 @@ pub(super) mod tests {
             cache.write_ended();
             assert_eq!(cache.get("w1", key(1)), None, "a changed row in {table}");
             assert_eq!(cache.len(), 0);
-            assert_eq!(cache.kept().held(), 0);
+            assert_eq!(cache.reading().held(), 0);
         }
     }
 
@@ -557,7 +557,7 @@ pub(super) mod tests {
         let many = 3 * CHUNK as i64 / 200;
         for n in 1..=many {
             cache.keep(generation, n, &task(n));
-            assert!(cache.kept().held() <= budget, "after {n}");
+            assert!(cache.reading().held() <= budget, "after {n}");
         }
         assert!(cache.len() > 100);
         assert!((cache.len() as i64) < many);
@@ -580,11 +580,11 @@ pub(super) mod tests {
         for n in 1..=many {
             cache.keep(generation, n, &task(n));
         }
-        let allocated = cache.kept().allocated;
+        let allocated = cache.reading().allocated;
         assert!(allocated >= 2);
         // Every task of the first chunk changes.
         let in_first: Vec<i64> = {
-            let kept = cache.kept();
+            let kept = cache.reading();
             let first = kept.first_chunk;
             kept.rows
                 .iter()
@@ -596,7 +596,7 @@ pub(super) mod tests {
             cache.changed(RowChange::Update, "tasks", *row);
         }
         cache.write_ended();
-        assert_eq!(cache.kept().allocated, allocated - 1);
+        assert_eq!(cache.reading().allocated, allocated - 1);
         assert_eq!(cache.len() as i64, many - in_first.len() as i64);
         assert_eq!(cache.get("w1", key(many)), Some(task(many)));
     }
@@ -626,7 +626,7 @@ pub(super) mod tests {
             cache.write_ended();
         }
         assert_eq!(cache.len(), 0);
-        let kept = cache.kept();
+        let kept = cache.reading();
         assert!(
             kept.allocated <= 1 && kept.chunks.len() <= 1,
             "{}",
